@@ -1,0 +1,231 @@
+"""Carboplatin by target AUC: the Calvert formula with a visible GFR cap.
+
+dose (mg) = target AUC (mg/mL·min) × (GFR (mL/min) + 25 mL/min) — Calvert,
+J Clin Oncol 1989;7:1748. The result is a total dose in mg, not mg/m².
+
+FDA (October 2010): with IDMS-standardised creatinine an estimated GFR may be
+overestimated; cap it at 125 mL/min, so the dose is at most AUC × 150 mg. The
+cap is a policy: 125 mL/min by default, settable, or none, and the result says
+whether it bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dosecalc.derivation import Derivation, Flag, Input, Severity, Step
+from dosecalc.display import format_number
+from dosecalc.errors import ImplausibleValueError, InputError, PolicyError
+from dosecalc.renal import AbsoluteGFR, RenalMethod
+from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
+from dosecalc.units import (
+    AUC_UNIT,
+    CLEARANCE,
+    MILLIGRAM,
+    ML_PER_MIN,
+    Quantity,
+    magnitude_in,
+    parse_number,
+    parse_quantity,
+)
+
+__all__ = [
+    "CALVERT_NON_RENAL_ML_MIN",
+    "FDA_GFR_CAP",
+    "CarboplatinResult",
+    "calvert_dose_mg",
+    "carboplatin_dose",
+    "parse_auc",
+    "parse_gfr_cap",
+]
+
+#: The non-renal clearance term of the Calvert formula, mL/min.
+CALVERT_NON_RENAL_ML_MIN = 25.0
+#: FDA 2010 cap on an estimated GFR for carboplatin dosing.
+FDA_GFR_CAP = Quantity(125.0, ML_PER_MIN)
+
+
+def calvert_dose_mg(auc: float, gfr_ml_min: float) -> float:
+    """Calvert: AUC × (GFR + 25).
+
+    Worked example (tools.gera.services; known-answers carbo-calvert-01): AUC 5, GFR 90 mL/min → 575 mg.
+    FDA/NCCN table: AUC 6 at the 125 mL/min cap → 900 mg.
+
+    >>> calvert_dose_mg(5, 90)
+    575.0
+    >>> calvert_dose_mg(6, 125)
+    900.0
+    """
+    return auc * (gfr_ml_min + CALVERT_NON_RENAL_ML_MIN)
+
+
+@dataclass(frozen=True, slots=True)
+class CarboplatinResult:
+    dose: Any
+    auc: float
+    gfr_used: Any
+    gfr_capped: bool
+    gfr_cap: Any
+    derivation: Derivation
+
+
+def parse_auc(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS) -> float:
+    """Target AUC, a number in mg/mL·min; refused outside 1–10 (an AUC of 60 is a typo)."""
+    expected = (
+        f"a target AUC in mg/mL·min, {format_number(limits.auc_refuse.low)}–{format_number(limits.auc_refuse.high)}"
+    )
+    auc = parse_number(value, "auc", expected)
+    if auc <= 0:
+        raise InputError("auc", value, "must be greater than zero", expected=expected, code="value.not_positive")
+    if auc not in limits.auc_refuse:
+        raise ImplausibleValueError(
+            "auc",
+            value,
+            "is outside the range used for carboplatin",
+            expected=expected,
+            params={"low": limits.auc_refuse.low, "high": limits.auc_refuse.high},
+        )
+    return auc
+
+
+def parse_gfr_cap(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS) -> Any:
+    """``"125 mL/min"`` (default, FDA 2010), another value in range, or ``none``."""
+    if value is None:
+        return FDA_GFR_CAP
+    if isinstance(value, str) and value.strip().lower() == "none":
+        return None
+    cap = parse_quantity(value, "gfr-cap", CLEARANCE)
+    ml_min = magnitude_in(cap, ML_PER_MIN)
+    if ml_min not in limits.gfr_cap_ml_min:
+        raise PolicyError(
+            "gfr-cap",
+            value,
+            "is outside the caps in use",
+            expected=f"none, or {format_number(limits.gfr_cap_ml_min.low)}–"
+            f"{format_number(limits.gfr_cap_ml_min.high)} mL/min (FDA: 125 mL/min)",
+        )
+    return Quantity(ml_min, ML_PER_MIN)
+
+
+def carboplatin_dose(
+    auc: float,
+    gfr: AbsoluteGFR,
+    gfr_cap: Any = FDA_GFR_CAP,
+    limits: PlausibilityLimits = DEFAULT_LIMITS,
+) -> CarboplatinResult:
+    """Carboplatin dose in mg from a target AUC and an absolute GFR (mL/min).
+
+    >>> from dosecalc.renal import measured_gfr
+    >>> r = carboplatin_dose(6, measured_gfr("140 mL/min"))
+    >>> r.dose, r.gfr_capped
+    (<Quantity(900.0, 'milligram')>, True)
+    """
+    if not isinstance(gfr, AbsoluteGFR):
+        raise InputError(
+            "gfr",
+            gfr,
+            "is not an absolute GFR",
+            expected="a GFR in mL/min; de-index an eGFR per 1.73 m² with the patient's BSA first",
+            code="unit.not_allowed",
+        )
+    auc = parse_auc(auc, limits)
+    gfr_ml_min = gfr.ml_per_min
+    flags: list[Flag] = []
+    policies: list[tuple[str, str]] = []
+    steps: list[Step] = []
+    capped = False
+    used = gfr_ml_min
+    if gfr_cap is None:
+        policies.append(("GFR cap", "none"))
+        severity = Severity.INFO if not gfr.estimated else Severity.WARNING
+        flags.append(
+            Flag(
+                "carboplatin.no_gfr_cap",
+                severity,
+                "no GFR cap: FDA (2010) advises capping an estimated GFR at 125 mL/min"
+                + ("" if gfr.estimated else "; a measured GFR needs no cap"),
+                {},
+            )
+        )
+    else:
+        cap_ml_min = magnitude_in(gfr_cap, ML_PER_MIN)
+        policies.append(
+            (
+                "GFR cap",
+                f"{format_number(cap_ml_min, 1)} mL/min"
+                + (" (FDA 2010)" if cap_ml_min == FDA_GFR_CAP.magnitude else " (site setting)"),
+            )
+        )
+        if gfr_ml_min > cap_ml_min:
+            capped = True
+            used = cap_ml_min
+            steps.append(
+                Step(
+                    "GFR capped",
+                    "min(GFR, cap)",
+                    "min({0}, {1})",
+                    (Quantity(gfr_ml_min, ML_PER_MIN), Quantity(cap_ml_min, ML_PER_MIN)),
+                    Quantity(used, ML_PER_MIN),
+                    1,
+                )
+            )
+            flags.append(
+                Flag(
+                    "carboplatin.gfr_capped",
+                    Severity.WARNING,
+                    f"GFR {format_number(gfr_ml_min, 1)} mL/min capped at {format_number(cap_ml_min, 1)} mL/min",
+                    {"gfr": gfr_ml_min, "cap": cap_ml_min},
+                )
+            )
+        steps_max = Step(
+            "Maximum dose at the cap",
+            "AUC × (cap + 25)",
+            "{0} × ({1} + 25 mL/min)",
+            (Quantity(auc, AUC_UNIT), Quantity(cap_ml_min, ML_PER_MIN)),
+            Quantity(calvert_dose_mg(auc, cap_ml_min), MILLIGRAM),
+            1,
+        )
+    if gfr.method is RenalMethod.MEASURED and gfr.estimated is False and gfr_cap is not None and capped:
+        flags.append(
+            Flag(
+                "carboplatin.measured_gfr_capped",
+                Severity.INFO,
+                "the GFR was given directly; if it was measured (EDTA, 24-hour urine) the cap may be "
+                "removed with --gfr-cap none and a documented reason",
+                {},
+            )
+        )
+    if auc > limits.auc_warn_above:
+        flags.append(
+            Flag(
+                "carboplatin.auc_high",
+                Severity.WARNING,
+                f"target AUC {format_number(auc)} is above {format_number(limits.auc_warn_above)}; NCCN "
+                "suggests a measured GFR for high AUC",
+                {"auc": auc},
+            )
+        )
+    dose_mg = calvert_dose_mg(auc, used)
+    dose = Quantity(dose_mg, MILLIGRAM)
+    used_q = Quantity(used, ML_PER_MIN)
+    steps.append(
+        Step(
+            "Carboplatin dose (Calvert)",
+            "AUC × (GFR + 25 mL/min)",
+            "{0} × ({1} + 25 mL/min)",
+            (Quantity(auc, AUC_UNIT), used_q),
+            dose,
+            1,
+        )
+    )
+    if gfr_cap is not None:
+        steps.append(steps_max)
+    derivation = gfr.derivation.extended(
+        title="Carboplatin (Calvert)",
+        inputs=(Input("target AUC", Quantity(auc, AUC_UNIT)),),
+        policies=policies,
+        steps=steps,
+        flags=flags,
+    )
+    return CarboplatinResult(dose, auc, used_q, capped, gfr_cap, derivation)
