@@ -1,5 +1,5 @@
 # Shared by run.sh and test.sh: create (or refresh) a virtual environment and install DoseCalc into it.
-# Usage: ensure_venv DIR EXTRAS
+# Usage: ensure_venv DIR EXTRAS   (EXTRAS: comma-separated optional-dependency groups, or empty)
 set -euo pipefail
 
 find_python() {
@@ -24,7 +24,11 @@ ensure_venv() {
     fi
     if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
         "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-        "$dir/bin/python" -m pip install --quiet --disable-pip-version-check -e "$root[$extras]"
+        if [[ -n "$extras" ]]; then
+            "$dir/bin/python" -m pip install --quiet --disable-pip-version-check -e "$root[$extras]"
+        else
+            "$dir/bin/python" -m pip install --quiet --disable-pip-version-check -e "$root"
+        fi
         echo "$want" >"$stamp"
     fi
 }

@@ -4,7 +4,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/_venv.sh"
-ensure_venv "$root/.venv" "gui"
+# The command-line core needs no Qt; the workstation window will add the "gui" extra here.
+ensure_venv "$root/.venv" ""
 if [[ $# -eq 0 ]]; then
     set -- demo
 fi
