@@ -17,9 +17,10 @@ from typing import Any
 from dosecalc.derivation import Derivation, Flag, Input, Severity, Step
 from dosecalc.display import format_number
 from dosecalc.errors import ImplausibleValueError, InputError
+from dosecalc.inputs import check_range, positive_quantity
 from dosecalc.patient import Height, Weight
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
-from dosecalc.units import BODY_SURFACE_AREA, SQUARE_METRE, Quantity, magnitude_in, parse_quantity
+from dosecalc.units import BODY_SURFACE_AREA, SQUARE_METRE, Quantity
 
 __all__ = [
     "BsaFormula",
@@ -243,19 +244,8 @@ def _large_bsa_flag(value: float, limits: PlausibilityLimits) -> Flag:
 
 def parse_bsa(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS, field: str = "bsa") -> BsaResult:
     """A BSA typed directly (``"1.8 m**2"``), range-checked, with a derivation that says so."""
-    quantity = parse_quantity(value, field, BODY_SURFACE_AREA)
-    m2 = magnitude_in(quantity, SQUARE_METRE)
-    if m2 <= 0:
-        raise InputError(
-            field, value, "must be greater than zero", expected=BODY_SURFACE_AREA.expected(), code="value.not_positive"
-        )
-    if m2 not in limits.bsa_m2_refuse:
-        raise ImplausibleValueError(
-            field,
-            value,
-            "is implausible for an adult",
-            expected=f"{format_number(limits.bsa_m2_refuse.low)}–{format_number(limits.bsa_m2_refuse.high)} m²",
-        )
+    quantity, m2 = positive_quantity(value, field, BODY_SURFACE_AREA, SQUARE_METRE)
+    check_range(m2, limits.bsa_m2_refuse, field, value, "m²", "is implausible for an adult")
     flags = (_large_bsa_flag(m2, limits),) if m2 > limits.bsa_m2_warn_above else ()
     derivation = Derivation(
         title="Body surface area (given)",

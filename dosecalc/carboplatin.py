@@ -16,7 +16,8 @@ from typing import Any
 
 from dosecalc.derivation import Derivation, Flag, Input, Severity, Step
 from dosecalc.display import format_number
-from dosecalc.errors import ImplausibleValueError, InputError, PolicyError
+from dosecalc.errors import ImplausibleValueError, InputError
+from dosecalc.inputs import optional_policy_quantity
 from dosecalc.renal import AbsoluteGFR, RenalMethod
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
 from dosecalc.units import (
@@ -27,7 +28,6 @@ from dosecalc.units import (
     Quantity,
     magnitude_in,
     parse_number,
-    parse_quantity,
 )
 
 __all__ = [
@@ -93,19 +93,9 @@ def parse_gfr_cap(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS) ->
     """``"125 mL/min"`` (default, FDA 2010), another value in range, or ``none``."""
     if value is None:
         return FDA_GFR_CAP
-    if isinstance(value, str) and value.strip().lower() == "none":
-        return None
-    cap = parse_quantity(value, "gfr-cap", CLEARANCE)
-    ml_min = magnitude_in(cap, ML_PER_MIN)
-    if ml_min not in limits.gfr_cap_ml_min:
-        raise PolicyError(
-            "gfr-cap",
-            value,
-            "is outside the caps in use",
-            expected=f"none, or {format_number(limits.gfr_cap_ml_min.low)}–"
-            f"{format_number(limits.gfr_cap_ml_min.high)} mL/min (FDA: 125 mL/min)",
-        )
-    return Quantity(ml_min, ML_PER_MIN)
+    return optional_policy_quantity(
+        value, "gfr-cap", CLEARANCE, ML_PER_MIN, limits.gfr_cap_ml_min, "mL/min", " (FDA: 125 mL/min)"
+    )
 
 
 def carboplatin_dose(

@@ -18,7 +18,8 @@ from typing import Any
 from dosecalc.bsa import BsaResult
 from dosecalc.derivation import Derivation, Flag, Input, Severity, Step
 from dosecalc.display import display_unit, format_number
-from dosecalc.errors import ImplausibleValueError, InputError, PolicyError
+from dosecalc.errors import ImplausibleValueError, InputError
+from dosecalc.inputs import optional_policy_quantity
 from dosecalc.patient import Weight
 from dosecalc.rounding import RoundingRule, round_dose
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
@@ -112,18 +113,7 @@ def parse_dose_basis(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS,
 
 def parse_bsa_cap(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS) -> Any:
     """An opt-in BSA cap such as ``"2 m**2"``; ``None``/``"none"`` for no cap (the default)."""
-    if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
-        return None
-    cap = parse_quantity(value, "bsa-cap", BODY_SURFACE_AREA)
-    m2 = magnitude_in(cap, SQUARE_METRE)
-    if m2 not in limits.bsa_cap_m2:
-        raise PolicyError(
-            "bsa-cap",
-            value,
-            "is outside the caps in use",
-            expected=f"none, or {format_number(limits.bsa_cap_m2.low)}–{format_number(limits.bsa_cap_m2.high)} m²",
-        )
-    return Quantity(m2, SQUARE_METRE)
+    return optional_policy_quantity(value, "bsa-cap", BODY_SURFACE_AREA, SQUARE_METRE, limits.bsa_cap_m2, "m²")
 
 
 def parse_days(value: object) -> int:

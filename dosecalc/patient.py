@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from dosecalc.derivation import Flag, Input, Severity
 from dosecalc.display import format_number
 from dosecalc.errors import ImplausibleValueError, InputError
+from dosecalc.inputs import check_range, positive_quantity
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
 from dosecalc.units import (
     CENTIMETRE,
@@ -112,27 +113,17 @@ class Height(_Measurement):
     @classmethod
     def _check(cls, value: object, info: ValidationInfo) -> Any:
         limits = _limits(info)
-        quantity = parse_quantity(value, "height", HEIGHT, allow_imperial=limits.allow_imperial_units)
-        cm = magnitude_in(quantity, CENTIMETRE)
+        quantity, cm = positive_quantity(
+            value, "height", HEIGHT, CENTIMETRE, allow_imperial=limits.allow_imperial_units
+        )
         refuse = limits.height_cm_refuse
-        if cm <= 0:
-            raise InputError(
-                "height", value, "must be greater than zero", expected=HEIGHT.expected(), code="value.not_positive"
-            )
-        if cm not in refuse:
-            hint = ""
-            shown = format_number(quantity.magnitude, 4)
-            if cm < refuse.low and str(quantity.units) == "centimeter" and cm * 100 in refuse:
-                hint = f"; did you mean {shown} m?"
-            elif cm > refuse.high and cm / 10 in refuse:
-                hint = f"; did you mean {shown} mm ({format_number(cm / 10, 1)} cm)?"
-            raise ImplausibleValueError(
-                "height",
-                value,
-                f"is implausible for an adult{hint}",
-                expected=f"{format_number(refuse.low)}–{format_number(refuse.high)} cm",
-                params={"low": refuse.low, "high": refuse.high, "unit": "cm"},
-            )
+        hint = ""
+        shown = format_number(quantity.magnitude, 4)
+        if cm < refuse.low and str(quantity.units) == "centimeter" and cm * 100 in refuse:
+            hint = f"; did you mean {shown} m?"
+        elif cm > refuse.high and cm / 10 in refuse:
+            hint = f"; did you mean {shown} mm ({format_number(cm / 10, 1)} cm)?"
+        check_range(cm, refuse, "height", value, "cm", "is implausible for an adult", hint)
         return quantity
 
     @property
@@ -153,26 +144,14 @@ class Weight(_Measurement):
     @classmethod
     def _check(cls, value: object, info: ValidationInfo) -> Any:
         limits = _limits(info)
-        quantity = parse_quantity(value, "weight", WEIGHT, allow_imperial=limits.allow_imperial_units)
-        kg = magnitude_in(quantity, KILOGRAM)
+        quantity, kg = positive_quantity(value, "weight", WEIGHT, KILOGRAM, allow_imperial=limits.allow_imperial_units)
         refuse = limits.weight_kg_refuse
-        if kg <= 0:
-            raise InputError(
-                "weight", value, "must be greater than zero", expected=WEIGHT.expected(), code="value.not_positive"
-            )
-        if kg not in refuse:
-            hint = ""
-            if kg < refuse.low and str(quantity.units) == "gram" and kg * 1000 in refuse:
-                hint = f"; did you mean {format_number(quantity.magnitude, 4)} kg?"
-            elif (kg > refuse.high and kg / 10 in refuse) or (kg < refuse.low and kg * 10 in refuse):
-                hint = "; check for a misplaced decimal point"
-            raise ImplausibleValueError(
-                "weight",
-                value,
-                f"is implausible for an adult{hint}",
-                expected=f"{format_number(refuse.low)}–{format_number(refuse.high)} kg",
-                params={"low": refuse.low, "high": refuse.high, "unit": "kg"},
-            )
+        hint = ""
+        if kg < refuse.low and str(quantity.units) == "gram" and kg * 1000 in refuse:
+            hint = f"; did you mean {format_number(quantity.magnitude, 4)} kg?"
+        elif (kg > refuse.high and kg / 10 in refuse) or (kg < refuse.low and kg * 10 in refuse):
+            hint = "; check for a misplaced decimal point"
+        check_range(kg, refuse, "weight", value, "kg", "is implausible for an adult", hint)
         return quantity
 
     @property

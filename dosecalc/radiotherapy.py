@@ -23,8 +23,9 @@ from typing import Any
 from dosecalc.derivation import Derivation, Flag, Input, Severity, Step
 from dosecalc.display import format_number
 from dosecalc.errors import ImplausibleValueError, InputError
+from dosecalc.inputs import check_range, positive_quantity
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
-from dosecalc.units import GRAY, RADIATION_DOSE, Quantity, magnitude_in, parse_number, parse_quantity
+from dosecalc.units import GRAY, RADIATION_DOSE, Quantity, magnitude_in, parse_number
 
 __all__ = [
     "Course",
@@ -96,24 +97,8 @@ class RadiotherapySum:
 
 def parse_alpha_beta(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS) -> Any:
     """α/β in Gy (10 Gy tumour/acute, 3 Gy late effects, 2 Gy spinal cord)."""
-    quantity = parse_quantity(value, "alpha-beta", RADIATION_DOSE)
-    gy = magnitude_in(quantity, GRAY)
-    refuse = limits.alpha_beta_gy_refuse
-    if gy <= 0:
-        raise InputError(
-            "alpha-beta",
-            value,
-            "must be greater than zero",
-            expected="an α/β in Gy, e.g. '10 Gy'",
-            code="value.not_positive",
-        )
-    if gy not in refuse:
-        raise ImplausibleValueError(
-            "alpha-beta",
-            value,
-            "is outside the α/β values in use",
-            expected=f"{format_number(refuse.low)}–{format_number(refuse.high)} Gy",
-        )
+    _, gy = positive_quantity(value, "alpha-beta", RADIATION_DOSE, GRAY)
+    check_range(gy, limits.alpha_beta_gy_refuse, "alpha-beta", value, "Gy", "is outside the α/β values in use")
     return Quantity(gy, GRAY)
 
 
@@ -121,24 +106,8 @@ def parse_course(
     total: object, fractions: object, limits: PlausibilityLimits = DEFAULT_LIMITS, field: str = "course"
 ) -> Course:
     """A course as total dose (``"50 Gy"``) and a whole number of fractions."""
-    quantity = parse_quantity(total, f"{field} dose", RADIATION_DOSE)
-    gy = magnitude_in(quantity, GRAY)
-    if gy <= 0:
-        raise InputError(
-            f"{field} dose",
-            total,
-            "must be greater than zero",
-            expected="a total dose in Gy, e.g. '50 Gy'",
-            code="value.not_positive",
-        )
-    if gy not in limits.radiation_total_gy_refuse:
-        raise ImplausibleValueError(
-            f"{field} dose",
-            total,
-            "is implausible for one course",
-            expected=f"{format_number(limits.radiation_total_gy_refuse.low)}–"
-            f"{format_number(limits.radiation_total_gy_refuse.high)} Gy",
-        )
+    _, gy = positive_quantity(total, f"{field} dose", RADIATION_DOSE, GRAY)
+    check_range(gy, limits.radiation_total_gy_refuse, f"{field} dose", total, "Gy", "is implausible for one course")
     expected = f"a whole number of fractions, {limits.fractions_refuse.text()}"
     count = parse_number(fractions, f"{field} fractions", expected)
     if count != int(count) or count not in limits.fractions_refuse:
@@ -149,8 +118,7 @@ def parse_course(
             f"{field} fractions",
             fractions,
             f"gives {format_number(per_fraction, 2)} Gy per fraction, which is implausible",
-            expected=f"{format_number(limits.radiation_per_fraction_gy_refuse.low)}–"
-            f"{format_number(limits.radiation_per_fraction_gy_refuse.high)} Gy per fraction",
+            expected=limits.radiation_per_fraction_gy_refuse.text("Gy per fraction"),
         )
     return Course(Quantity(gy, GRAY), int(count))
 

@@ -21,6 +21,7 @@ from dosecalc.bsa import BsaFormula, body_surface_area
 from dosecalc.derivation import Derivation, Flag, Input, Severity, Step
 from dosecalc.display import format_number
 from dosecalc.errors import ImplausibleValueError, InputError, PolicyError
+from dosecalc.inputs import check_range, is_none, positive_quantity
 from dosecalc.patient import Patient, Sex, patient_flags
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
 from dosecalc.units import (
@@ -181,7 +182,7 @@ def ckd_epi_2021_indexed(creatinine_mg_dl: float, age_years: float, female: bool
 
 def parse_creatinine_floor(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS) -> Any:
     """``"0.7 mg/dL"`` (NCCN), ``"0.8 mg/dL"`` or ``"1.0 mg/dL"``, or ``None``/``"none"`` for no floor."""
-    if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
+    if is_none(value):
         return None
     quantity = parse_quantity(value, "creatinine-floor", CREATININE)
     mg_dl = creatinine_in_mg_per_dl(quantity)
@@ -190,28 +191,15 @@ def parse_creatinine_floor(value: object, limits: PlausibilityLimits = DEFAULT_L
             "creatinine-floor",
             value,
             "is outside the floors in use",
-            expected=f"none, or {format_number(limits.creatinine_floor_mg_dl.low)}–"
-            f"{format_number(limits.creatinine_floor_mg_dl.high)} mg/dL (0.7, 0.8 and 1.0 are common)",
+            expected=f"none, or {limits.creatinine_floor_mg_dl.text('mg/dL')} (0.7, 0.8 and 1.0 are common)",
         )
     return quantity
 
 
 def measured_gfr(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS, field: str = "gfr") -> AbsoluteGFR:
     """A GFR supplied directly in mL/min (e.g. EDTA or 24-hour urine)."""
-    quantity = parse_quantity(value, field, CLEARANCE)
-    ml_min = magnitude_in(quantity, ML_PER_MIN)
-    if ml_min <= 0:
-        raise InputError(
-            field, value, "must be greater than zero", expected=CLEARANCE.expected(), code="value.not_positive"
-        )
-    if ml_min not in limits.gfr_ml_min_refuse:
-        raise ImplausibleValueError(
-            field,
-            value,
-            "is implausible",
-            expected=f"{format_number(limits.gfr_ml_min_refuse.low)}–"
-            f"{format_number(limits.gfr_ml_min_refuse.high)} mL/min",
-        )
+    quantity, ml_min = positive_quantity(value, field, CLEARANCE, ML_PER_MIN)
+    check_range(ml_min, limits.gfr_ml_min_refuse, field, value, "mL/min")
     derivation = Derivation(
         "GFR (given)", inputs=(Input("GFR", quantity, "given"),), policies=(("Renal method", "GFR given directly"),)
     )

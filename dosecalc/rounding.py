@@ -17,8 +17,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dosecalc.display import format_number
 from dosecalc.errors import InputError, PolicyError
+from dosecalc.inputs import is_none, positive_quantity
 from dosecalc.settings import DEFAULT_LIMITS, HOPA_MAX_DEVIATION, PlausibilityLimits
-from dosecalc.units import MASS_DOSE, MILLIGRAM, magnitude_in, parse_number, parse_quantity
+from dosecalc.units import MASS_DOSE, MILLIGRAM, parse_number
 
 __all__ = ["RoundingOutcome", "RoundingRule", "parse_max_deviation", "parse_round_step", "round_dose"]
 
@@ -119,12 +120,9 @@ def parse_max_deviation(value: object, limits: PlausibilityLimits = DEFAULT_LIMI
 
 def parse_round_step(value: object) -> Decimal | None:
     """``"10 mg"`` or ``"0.5 g"`` → the step in mg as a Decimal; ``None``/``"none"`` for no rounding."""
-    if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
+    if is_none(value):
         return None
-    quantity = parse_quantity(value, "round-step", MASS_DOSE)
-    mg = magnitude_in(quantity, MILLIGRAM)
-    if mg <= 0:
-        raise PolicyError("round-step", value, "must be greater than zero", expected="a step in mg, e.g. '10 mg'")
+    _, mg = positive_quantity(value, "round-step", MASS_DOSE, MILLIGRAM)
     return _clean(Decimal(repr(mg)))
 
 

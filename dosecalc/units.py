@@ -147,23 +147,9 @@ def parse_number(value: object, field: str, expected: str) -> float:
     if isinstance(value, int | float):
         number = float(value)
     elif isinstance(value, str):
-        text = value.strip()
-        if not text:
-            raise InputError(field, value, "is empty", expected=expected, code="value.missing")
-        if "," in text:
-            raise InputError(
-                field,
-                value,
-                "contains a comma; write decimals with a point and no thousands separator",
-                expected=expected,
-                code="value.comma",
-            )
-        if _NON_FINITE.match(text):
-            raise InputError(field, value, "is not a finite number", expected=expected, code="value.not_finite")
-        match = _NUMBER.match(text)
-        if match is None or match.group(2):
+        number, rest = _leading_number(value, field, expected)
+        if rest:
             raise InputError(field, value, "is not a number", expected=expected, code="value.not_a_number")
-        number = float(match.group(1))
     else:
         raise InputError(field, value, "is not a number", expected=expected, code="value.not_a_number")
     if not math.isfinite(number):
@@ -196,6 +182,26 @@ def parse_quantity(value: object, field: str, kind: QuantityKind, *, allow_imper
             raise UnitError(field, value, "has no unit", expected=expected, code="unit.missing")
         parse_number(value, field, expected)  # raises the precise error
         raise InputError(field, value, "is not a quantity", expected=expected)  # pragma: no cover
+    number, unit_part = _leading_number(value, field, expected)
+    if not unit_part:
+        raise UnitError(field, value, "has no unit", expected=expected, code="unit.missing")
+    try:
+        unit = _parse_unit(unit_part)
+    except Exception:  # pint raises several unrelated types for unknown text
+        raise UnitError(
+            field,
+            value,
+            f"has an unknown unit '{unit_part}'",
+            expected=expected,
+            code="unit.unknown",
+            params={"unit": unit_part},
+        ) from None
+    _check_unit(field, value, unit, kind, allow_imperial)
+    return Quantity(number, unit)
+
+
+def _leading_number(value: str, field: str, expected: str) -> tuple[float, str]:
+    """The finite number a text starts with, and the rest of the text (the unit, if any)."""
     text = value.strip()
     if not text:
         raise InputError(field, value, "is empty", expected=expected, code="value.missing")
@@ -215,22 +221,7 @@ def parse_quantity(value: object, field: str, kind: QuantityKind, *, allow_imper
     number = float(match.group(1))
     if not math.isfinite(number):
         raise InputError(field, value, "is not a finite number", expected=expected, code="value.not_finite")
-    unit_part = match.group(2)
-    if not unit_part:
-        raise UnitError(field, value, "has no unit", expected=expected, code="unit.missing")
-    try:
-        unit = _parse_unit(unit_part)
-    except Exception:  # pint raises several unrelated types for unknown text
-        raise UnitError(
-            field,
-            value,
-            f"has an unknown unit '{unit_part}'",
-            expected=expected,
-            code="unit.unknown",
-            params={"unit": unit_part},
-        ) from None
-    _check_unit(field, value, unit, kind, allow_imperial)
-    return Quantity(number, unit)
+    return number, match.group(2)
 
 
 def _check_unit(field: str, value: object, unit: Any, kind: QuantityKind, allow_imperial: bool) -> None:
