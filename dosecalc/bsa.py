@@ -20,7 +20,7 @@ from dosecalc.errors import ImplausibleValueError, InputError
 from dosecalc.inputs import check_range, positive_quantity
 from dosecalc.patient import Height, Weight
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
-from dosecalc.units import BODY_SURFACE_AREA, SQUARE_METRE, Quantity
+from dosecalc.units import BODY_SURFACE_AREA, CENTIMETRE, GRAM, KILOGRAM, SQUARE_METRE, make_quantity
 
 __all__ = [
     "BsaFormula",
@@ -201,7 +201,7 @@ def body_surface_area(
     cm = height.centimetres
     kg = weight.kilograms
     value = _FUNCTIONS[formula](cm, kg)
-    bsa = Quantity(value, SQUARE_METRE)
+    bsa = make_quantity(value, SQUARE_METRE)
     flags: list[Flag] = []
     if not math.isfinite(value) or value not in limits.bsa_m2_refuse:
         raise ImplausibleValueError(
@@ -222,7 +222,7 @@ def body_surface_area(
                 f"BSA ({formula.label})",
                 formula_text,
                 substitution,
-                (Quantity(cm, "cm"), Quantity(kg, "kg"), Quantity(kg * 1000, "g")),
+                (make_quantity(cm, CENTIMETRE), make_quantity(kg, KILOGRAM), make_quantity(kg * 1000, GRAM)),
                 bsa,
                 4,
             ),
@@ -253,4 +253,4 @@ def parse_bsa(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS, field:
         policies=(("BSA formula", "none: BSA given directly"),),
         flags=flags,
     )
-    return BsaResult(Quantity(m2, SQUARE_METRE), None, derivation)
+    return BsaResult(make_quantity(m2, SQUARE_METRE), None, derivation)

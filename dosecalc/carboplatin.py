@@ -25,8 +25,8 @@ from dosecalc.units import (
     CLEARANCE,
     MILLIGRAM,
     ML_PER_MIN,
-    Quantity,
     magnitude_in,
+    make_quantity,
     parse_number,
 )
 
@@ -43,7 +43,7 @@ __all__ = [
 #: The non-renal clearance term of the Calvert formula, mL/min.
 CALVERT_NON_RENAL_ML_MIN = 25.0
 #: FDA 2010 cap on an estimated GFR for carboplatin dosing.
-FDA_GFR_CAP = Quantity(125.0, ML_PER_MIN)
+FDA_GFR_CAP = make_quantity(125.0, ML_PER_MIN)
 
 
 def calvert_dose_mg(auc: float, gfr_ml_min: float) -> float:
@@ -72,6 +72,8 @@ class CarboplatinResult:
 
 def parse_auc(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS) -> float:
     """Target AUC, a number in mg/mL·min; refused outside 1–10 (an AUC of 60 is a typo)."""
+    if isinstance(value, float | int) and not isinstance(value, bool) and value in limits.auc_refuse:
+        return float(value)  # fast path for a checked number; NaN is never inside a range
     expected = (
         f"a target AUC in mg/mL·min, {format_number(limits.auc_refuse.low)}–{format_number(limits.auc_refuse.high)}"
     )
@@ -155,8 +157,8 @@ def carboplatin_dose(
                     "GFR capped",
                     "min(GFR, cap)",
                     "min({0}, {1})",
-                    (Quantity(gfr_ml_min, ML_PER_MIN), Quantity(cap_ml_min, ML_PER_MIN)),
-                    Quantity(used, ML_PER_MIN),
+                    (make_quantity(gfr_ml_min, ML_PER_MIN), make_quantity(cap_ml_min, ML_PER_MIN)),
+                    make_quantity(used, ML_PER_MIN),
                     1,
                 )
             )
@@ -172,8 +174,8 @@ def carboplatin_dose(
             "Maximum dose at the cap",
             "AUC × (cap + 25)",
             "{0} × ({1} + 25 mL/min)",
-            (Quantity(auc, AUC_UNIT), Quantity(cap_ml_min, ML_PER_MIN)),
-            Quantity(calvert_dose_mg(auc, cap_ml_min), MILLIGRAM),
+            (make_quantity(auc, AUC_UNIT), make_quantity(cap_ml_min, ML_PER_MIN)),
+            make_quantity(calvert_dose_mg(auc, cap_ml_min), MILLIGRAM),
             1,
         )
     if gfr.method is RenalMethod.MEASURED and gfr.estimated is False and gfr_cap is not None and capped:
@@ -197,14 +199,14 @@ def carboplatin_dose(
             )
         )
     dose_mg = calvert_dose_mg(auc, used)
-    dose = Quantity(dose_mg, MILLIGRAM)
-    used_q = Quantity(used, ML_PER_MIN)
+    dose = make_quantity(dose_mg, MILLIGRAM)
+    used_q = make_quantity(used, ML_PER_MIN)
     steps.append(
         Step(
             "Carboplatin dose (Calvert)",
             "AUC × (GFR + 25 mL/min)",
             "{0} × ({1} + 25 mL/min)",
-            (Quantity(auc, AUC_UNIT), used_q),
+            (make_quantity(auc, AUC_UNIT), used_q),
             dose,
             1,
         )
@@ -213,7 +215,7 @@ def carboplatin_dose(
         steps.append(steps_max)
     derivation = gfr.derivation.extended(
         title="Carboplatin (Calvert)",
-        inputs=(Input("target AUC", Quantity(auc, AUC_UNIT)),),
+        inputs=(Input("target AUC", make_quantity(auc, AUC_UNIT)),),
         policies=policies,
         steps=steps,
         flags=flags,

@@ -11,9 +11,10 @@ feeds back into a calculation.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
-from dosecalc.units import unit_text
+from dosecalc.units import unit_text, ureg
 
 __all__ = ["BANNED_TOKENS", "display_unit", "format_number", "format_quantity"]
 
@@ -68,6 +69,11 @@ def display_unit(unit: Any) -> str:
     return _DISPLAY_UNITS.get(text, text.replace("**2", "²").replace("**3", "³"))
 
 
+@lru_cache(maxsize=256)
+def _display_for(container: Any) -> str:
+    return display_unit(ureg.Unit(container))
+
+
 def format_quantity(quantity: Any, decimals: int = 2) -> str:
     """``1,250 mg``, ``0.5 mg``, ``1.84 m²``.
 
@@ -75,4 +81,5 @@ def format_quantity(quantity: Any, decimals: int = 2) -> str:
     >>> format_quantity(Quantity(1250.0, "mg")), format_quantity(Quantity(75, "mg/m**2"))
     ('1,250 mg', '75 mg/m²')
     """
-    return f"{format_number(quantity.magnitude, decimals)} {display_unit(quantity.units)}"
+    # Keyed by the units container: building pint's Unit object per call costs more than the formatting.
+    return f"{format_number(quantity.magnitude, decimals)} {_display_for(quantity._units)}"

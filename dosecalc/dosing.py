@@ -31,8 +31,8 @@ from dosecalc.units import (
     MG_PER_M2,
     MILLIGRAM,
     SQUARE_METRE,
-    Quantity,
     magnitude_in,
+    make_quantity,
     parse_number,
     parse_quantity,
 )
@@ -108,7 +108,7 @@ def parse_dose_basis(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS,
             "is outside the range of any antineoplastic dose",
             expected=f"{format_number(refuse.low, 3)}–{format_number(refuse.high)} {kind.value}",
         )
-    return DoseBasis(kind, Quantity(amount, unit))
+    return DoseBasis(kind, make_quantity(amount, unit))
 
 
 def parse_bsa_cap(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS) -> Any:
@@ -210,7 +210,7 @@ def calculate_dose(
                 f"{format_number(modification.percent, 2)} % of reference dose",
                 f"{format_number(modification.percent, 2)} % × {{0}}",
                 (basis.amount,),
-                Quantity(modified, unit),
+                make_quantity(modified, unit),
                 3,
             )
         )
@@ -255,7 +255,7 @@ def calculate_dose(
                         "min(BSA, cap)",
                         "min({0}, {1})",
                         (bsa_q, bsa_cap),
-                        Quantity(cap_m2, SQUARE_METRE),
+                        make_quantity(cap_m2, SQUARE_METRE),
                         4,
                     )
                 )
@@ -268,7 +268,7 @@ def calculate_dose(
                         {"bsa": bsa_m2, "cap": cap_m2},
                     )
                 )
-                bsa_m2, bsa_q = cap_m2, Quantity(cap_m2, SQUARE_METRE)
+                bsa_m2, bsa_q = cap_m2, make_quantity(cap_m2, SQUARE_METRE)
         else:
             policies.append(("BSA cap", "none (ASCO 2021)"))
         calculated_mg = amount * bsa_m2
@@ -277,8 +277,8 @@ def calculate_dose(
                 "Calculated dose",
                 "dose basis × BSA",
                 "{0} × {1}",
-                (Quantity(amount, MG_PER_M2), bsa_q),
-                Quantity(calculated_mg, MILLIGRAM),
+                (make_quantity(amount, MG_PER_M2), bsa_q),
+                make_quantity(calculated_mg, MILLIGRAM),
                 2,
             )
         )
@@ -300,21 +300,21 @@ def calculate_dose(
                 "Calculated dose",
                 "dose basis × weight",
                 "{0} × {1}",
-                (Quantity(amount, MG_PER_KG), Quantity(weight.kilograms, KILOGRAM)),
-                Quantity(calculated_mg, MILLIGRAM),
+                (make_quantity(amount, MG_PER_KG), make_quantity(weight.kilograms, KILOGRAM)),
+                make_quantity(calculated_mg, MILLIGRAM),
                 2,
             )
         )
     else:
         calculated_mg = amount
-        steps.append(Step("Calculated dose", "flat dose", "", (), Quantity(calculated_mg, MILLIGRAM), 2))
+        steps.append(Step("Calculated dose", "flat dose", "", (), make_quantity(calculated_mg, MILLIGRAM), 2))
 
     rule = rounding or RoundingRule(None)
     policies.append(("Rounding", rule.describe()))
     outcome = round_dose(calculated_mg, rule)
     final_mg = float(outcome.final_mg)
     if outcome.rounded:
-        steps.append(Step("Final dose", outcome.reason, "", (), Quantity(final_mg, MILLIGRAM), 2))
+        steps.append(Step("Final dose", outcome.reason, "", (), make_quantity(final_mg, MILLIGRAM), 2))
         steps.append(
             Step(
                 "Difference",
@@ -325,7 +325,7 @@ def calculate_dose(
             )
         )
     else:
-        steps.append(Step("Final dose", outcome.reason, "", (), Quantity(final_mg, MILLIGRAM), 2))
+        steps.append(Step("Final dose", outcome.reason, "", (), make_quantity(final_mg, MILLIGRAM), 2))
         if rule.step_mg is not None:
             flags.append(Flag("rounding.not_applied", Severity.INFO, outcome.reason, {}))
     per_cycle_mg = final_mg * days
@@ -335,8 +335,8 @@ def calculate_dose(
             "Dose per cycle",
             f"final dose × {days} day{'s' if days != 1 else ''}",
             f"{{0}} × {days}",
-            (Quantity(final_mg, MILLIGRAM),),
-            Quantity(per_cycle_mg, MILLIGRAM),
+            (make_quantity(final_mg, MILLIGRAM),),
+            make_quantity(per_cycle_mg, MILLIGRAM),
             2,
         )
     )
@@ -347,9 +347,9 @@ def calculate_dose(
     )
     return DoseResult(
         basis=basis,
-        calculated=Quantity(calculated_mg, MILLIGRAM),
-        final=Quantity(final_mg, MILLIGRAM),
-        per_cycle=Quantity(per_cycle_mg, MILLIGRAM),
+        calculated=make_quantity(calculated_mg, MILLIGRAM),
+        final=make_quantity(final_mg, MILLIGRAM),
+        per_cycle=make_quantity(per_cycle_mg, MILLIGRAM),
         days=days,
         deviation_percent=outcome.deviation_percent,
         derivation=derivation,

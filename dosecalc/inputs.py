@@ -11,7 +11,7 @@ from typing import Any
 
 from dosecalc.errors import ImplausibleValueError, InputError, PolicyError
 from dosecalc.settings import Range
-from dosecalc.units import Quantity, QuantityKind, magnitude_in, parse_quantity
+from dosecalc.units import QuantityKind, magnitude_in, make_quantity, parse_quantity
 
 __all__ = ["check_range", "is_none", "optional_policy_quantity", "positive_quantity"]
 
@@ -65,4 +65,4 @@ def optional_policy_quantity(
         raise PolicyError(
             field, value, "is outside the values in use", expected=f"none, or {allowed.text(unit_label)}{note}"
         )
-    return Quantity(magnitude, unit)
+    return make_quantity(magnitude, unit)

@@ -25,7 +25,7 @@ from dosecalc.display import format_number
 from dosecalc.errors import ImplausibleValueError, InputError
 from dosecalc.inputs import check_range, positive_quantity
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
-from dosecalc.units import GRAY, RADIATION_DOSE, Quantity, magnitude_in, parse_number
+from dosecalc.units import GRAY, RADIATION_DOSE, magnitude_in, make_quantity, parse_number
 
 __all__ = [
     "Course",
@@ -99,7 +99,7 @@ def parse_alpha_beta(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS)
     """α/β in Gy (10 Gy tumour/acute, 3 Gy late effects, 2 Gy spinal cord)."""
     _, gy = positive_quantity(value, "alpha-beta", RADIATION_DOSE, GRAY)
     check_range(gy, limits.alpha_beta_gy_refuse, "alpha-beta", value, "Gy", "is outside the α/β values in use")
-    return Quantity(gy, GRAY)
+    return make_quantity(gy, GRAY)
 
 
 def parse_course(
@@ -120,7 +120,7 @@ def parse_course(
             f"gives {format_number(per_fraction, 2)} Gy per fraction, which is implausible",
             expected=limits.radiation_per_fraction_gy_refuse.text("Gy per fraction"),
         )
-    return Course(Quantity(gy, GRAY), int(count))
+    return Course(make_quantity(gy, GRAY), int(count))
 
 
 def sum_courses(
@@ -131,6 +131,7 @@ def sum_courses(
     Known answer (known-answers rt-cum-cord-bed-08): cord 45 Gy/30 fx + 30 Gy/28 fx at α/β 2 Gy
     → 78.75 + 46.07 = 124.8 Gy₂.
 
+    >>> from dosecalc.units import Quantity
     >>> s = sum_courses([Course(Quantity(45, "Gy"), 30), Course(Quantity(30, "Gy"), 28)], Quantity(2, "Gy"))
     >>> round(s.total_bed.magnitude, 2)
     124.82
@@ -143,7 +144,7 @@ def sum_courses(
     ab_text = format_number(ab, 2)
     results: list[CourseResult] = []
     steps: list[Step] = []
-    inputs: list[Input] = [Input("α/β", Quantity(ab, GRAY))]
+    inputs: list[Input] = [Input("α/β", make_quantity(ab, GRAY))]
     flags: list[Flag] = []
     for index, course in enumerate(courses, start=1):
         total = course.total_gy
@@ -161,8 +162,8 @@ def sum_courses(
                 f"Course {index} BED (α/β {ab_text} Gy)",
                 "D × (1 + d / (α/β))",
                 "{0} × (1 + {1} / {2})",
-                (Quantity(total, GRAY), Quantity(d, GRAY), Quantity(ab, GRAY)),
-                Quantity(bed, GRAY),
+                (make_quantity(total, GRAY), make_quantity(d, GRAY), make_quantity(ab, GRAY)),
+                make_quantity(bed, GRAY),
                 2,
             )
         )
@@ -171,8 +172,8 @@ def sum_courses(
                 f"Course {index} EQD2 (α/β {ab_text} Gy)",
                 "D × (d + α/β) / (2 Gy + α/β)",
                 "{0} × ({1} + {2}) / (2 Gy + {2})",
-                (Quantity(total, GRAY), Quantity(d, GRAY), Quantity(ab, GRAY)),
-                Quantity(eqd2, GRAY),
+                (make_quantity(total, GRAY), make_quantity(d, GRAY), make_quantity(ab, GRAY)),
+                make_quantity(eqd2, GRAY),
                 2,
             )
         )
@@ -186,7 +187,7 @@ def sum_courses(
                     {"course": index, "per_fraction": d},
                 )
             )
-        results.append(CourseResult(course, Quantity(bed, GRAY), Quantity(eqd2, GRAY)))
+        results.append(CourseResult(course, make_quantity(bed, GRAY), make_quantity(eqd2, GRAY)))
     total_bed = sum(r.bed.magnitude for r in results)
     total_eqd2 = sum(r.eqd2.magnitude for r in results)
     if len(results) > 1:
@@ -196,7 +197,7 @@ def sum_courses(
                 "sum of course BEDs",
                 " + ".join(f"{{{i}}}" for i in range(len(results))),
                 tuple(r.bed for r in results),
-                Quantity(total_bed, GRAY),
+                make_quantity(total_bed, GRAY),
                 2,
             )
         )
@@ -206,7 +207,7 @@ def sum_courses(
                 "sum of course EQD2s",
                 " + ".join(f"{{{i}}}" for i in range(len(results))),
                 tuple(r.eqd2 for r in results),
-                Quantity(total_eqd2, GRAY),
+                make_quantity(total_eqd2, GRAY),
                 2,
             )
         )
@@ -218,5 +219,9 @@ def sum_courses(
         tuple(flags),
     )
     return RadiotherapySum(
-        Quantity(ab, GRAY), tuple(results), Quantity(total_bed, GRAY), Quantity(total_eqd2, GRAY), derivation
+        make_quantity(ab, GRAY),
+        tuple(results),
+        make_quantity(total_bed, GRAY),
+        make_quantity(total_eqd2, GRAY),
+        derivation,
     )

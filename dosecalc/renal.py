@@ -31,9 +31,9 @@ from dosecalc.units import (
     MG_PER_DL,
     ML_PER_MIN,
     ML_PER_MIN_PER_STD_BSA,
-    Quantity,
     creatinine_in_mg_per_dl,
     magnitude_in,
+    make_quantity,
     parse_quantity,
 )
 from dosecalc.weights import adjusted_body_weight, ideal_body_weight
@@ -203,7 +203,7 @@ def measured_gfr(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS, fie
     derivation = Derivation(
         "GFR (given)", inputs=(Input("GFR", quantity, "given"),), policies=(("Renal method", "GFR given directly"),)
     )
-    return AbsoluteGFR(Quantity(ml_min, ML_PER_MIN), RenalMethod.MEASURED, False, derivation)
+    return AbsoluteGFR(make_quantity(ml_min, ML_PER_MIN), RenalMethod.MEASURED, False, derivation)
 
 
 def estimate_renal_function(
@@ -240,7 +240,7 @@ def estimate_renal_function(
                 "SCr (µmol/L) / 88.4",
                 "{0} / 88.4",
                 (creatinine.value,),
-                Quantity(measured_mg_dl, MG_PER_DL),
+                make_quantity(measured_mg_dl, MG_PER_DL),
                 3,
             )
         )
@@ -255,8 +255,8 @@ def estimate_renal_function(
                     "Creatinine floored",
                     "max(SCr, floor)",
                     "max({0}, {1})",
-                    (Quantity(measured_mg_dl, MG_PER_DL), Quantity(floor_mg_dl, MG_PER_DL)),
-                    Quantity(used_mg_dl, MG_PER_DL),
+                    (make_quantity(measured_mg_dl, MG_PER_DL), make_quantity(floor_mg_dl, MG_PER_DL)),
+                    make_quantity(used_mg_dl, MG_PER_DL),
                     3,
                 )
             )
@@ -271,7 +271,7 @@ def estimate_renal_function(
             )
     else:
         policies.append(("Creatinine floor", "none"))
-    creatinine_used = Quantity(used_mg_dl, MG_PER_DL)
+    creatinine_used = make_quantity(used_mg_dl, MG_PER_DL)
     inputs = [Input("age", f"{format_number(age, 1)} years"), Input("sex", sex.value), creatinine.as_input()]
 
     if method is RenalMethod.COCKCROFT_GAULT:
@@ -294,7 +294,7 @@ def estimate_renal_function(
                 weight_used = ideal.weight
                 if weight_basis is WeightBasis.LOWER:
                     lower = min(weight.kilograms, ideal.kilograms)
-                    weight_used = Quantity(lower, KILOGRAM)
+                    weight_used = make_quantity(lower, KILOGRAM)
                     steps.append(
                         Step(
                             "Lower of actual and ideal weight",
@@ -306,13 +306,13 @@ def estimate_renal_function(
                     )
         weight_kg = magnitude_in(weight_used, KILOGRAM)
         ml_min = cockcroft_gault_ml_min(age, weight_kg, used_mg_dl, female)
-        clearance_q = Quantity(ml_min, ML_PER_MIN)
+        clearance_q = make_quantity(ml_min, ML_PER_MIN)
         steps.append(
             Step(
                 "Creatinine clearance (Cockcroft–Gault)",
                 "(140 − age) × weight / (72 × SCr)" + (" × 0.85" if female else ""),
                 "(140 − {0}) × {1} / (72 × {2})" + (" × 0.85" if female else ""),
-                (age, Quantity(weight_kg, KILOGRAM), creatinine_used),
+                (age, make_quantity(weight_kg, KILOGRAM), creatinine_used),
                 clearance_q,
                 1,
             )
@@ -322,12 +322,12 @@ def estimate_renal_function(
         )
         clearance = AbsoluteGFR(clearance_q, method, True, derivation)
         return RenalResult(
-            method, clearance, None, Quantity(weight_kg, KILOGRAM), weight_basis, creatinine_used, derivation
+            method, clearance, None, make_quantity(weight_kg, KILOGRAM), weight_basis, creatinine_used, derivation
         )
 
     # CKD-EPI 2021
     indexed_value = ckd_epi_2021_indexed(used_mg_dl, age, female)
-    indexed_q = Quantity(indexed_value, ML_PER_MIN_PER_STD_BSA)
+    indexed_q = make_quantity(indexed_value, ML_PER_MIN_PER_STD_BSA)
     if female:
         formula = "142 × min(SCr/0.7, 1)^−0.241 × max(SCr/0.7, 1)^−1.2 × 0.9938^age × 1.012"
         substitution = "142 × min({0}/0.7, 1)^−0.241 × max({0}/0.7, 1)^−1.2 × 0.9938^{1} × 1.012"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from dosecalc.display import format_number
 from dosecalc.errors import InputError, PolicyError
@@ -45,12 +46,19 @@ class RoundingRule:
             )
 
     def describe(self) -> str:
-        if self.step_mg is None:
-            return "none (exact dose)"
-        return (
-            f"nearest {format_number(self.step_mg, 3)} mg if within "
-            f"{format_number(self.max_deviation * 100, 2)} % (ties round up)"
-        )
+        return _describe(self.step_mg, self.max_deviation)
+
+
+@lru_cache(maxsize=128)
+def _describe(step_mg: Decimal | None, max_deviation: Decimal) -> str:
+    if step_mg is None:
+        return "none (exact dose)"
+    return f"nearest {format_number(step_mg, 3)} mg if within {format_number(max_deviation * 100, 2)} % (ties round up)"
+
+
+@lru_cache(maxsize=128)
+def _rounded_reason(step_mg: Decimal) -> str:
+    return f"rounded to the nearest {format_number(step_mg, 3)} mg"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +107,7 @@ def round_dose(calculated_mg: float | Decimal, rule: RoundingRule) -> RoundingOu
             f"{format_number(deviation * 100, 2)} %, beyond {format_number(rule.max_deviation * 100, 2)} %",
         )
     percent = (deviation * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return RoundingOutcome(
-        calculated, _clean(candidate), percent, True, f"rounded to the nearest {format_number(step, 3)} mg"
-    )
+    return RoundingOutcome(calculated, _clean(candidate), percent, True, _rounded_reason(step))
 
 
 def parse_max_deviation(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS) -> Decimal:

@@ -38,6 +38,7 @@ __all__ = [
     "QuantityKind",
     "creatinine_in_mg_per_dl",
     "magnitude_in",
+    "make_quantity",
     "parse_number",
     "parse_quantity",
     "unit_text",
@@ -242,6 +243,24 @@ def _check_unit(field: str, value: object, unit: Any, kind: QuantityKind, allow_
 @lru_cache(maxsize=512)
 def _factor(source: Any, target: Any) -> float:
     return float(Quantity(1.0, ureg.Unit(source)).m_as(ureg.Unit(target)))
+
+
+def make_quantity(value: float, unit: Any) -> Any:
+    """``Quantity(value, unit)`` for a float and a unit built in this module, about 20 times faster.
+
+    pint's constructor re-checks its arguments on every call; derivations build
+    dozens of quantities per order, all from floats and known units. This sets
+    the same two attributes pint's constructor sets (``_magnitude``, ``_units``);
+    a test compares it with the constructor for every unit here, so a pint
+    upgrade that changes them fails loudly.
+
+    >>> make_quantity(5.0, MILLIGRAM) == Quantity(5.0, MILLIGRAM)
+    True
+    """
+    made = object.__new__(Quantity)
+    made._magnitude = float(value)
+    made._units = unit._units
+    return made
 
 
 def magnitude_in(quantity: Any, unit: Any) -> float:

@@ -14,7 +14,7 @@ from dosecalc.derivation import Flag, Severity, Step
 from dosecalc.display import format_number
 from dosecalc.errors import ImplausibleValueError
 from dosecalc.patient import Height, Sex, Weight
-from dosecalc.units import KILOGRAM, Quantity
+from dosecalc.units import CENTIMETRE, KILOGRAM, make_quantity
 
 __all__ = ["WeightResult", "adjusted_body_weight", "adjusted_weight_kg", "devine_ideal_weight_kg", "ideal_body_weight"]
 
@@ -87,10 +87,10 @@ def ideal_body_weight(height: Height, sex: Sex) -> WeightResult:
         f"Ideal body weight (Devine, {sex.value})",
         f"{format_number(base)} kg + 2.3 kg × (height / 2.54 cm − 60)",
         f"{format_number(base)} kg + 2.3 kg × ({{0}} / 2.54 cm − 60)",
-        (Quantity(cm, "cm"),),
-        Quantity(ibw, KILOGRAM),
+        (make_quantity(cm, CENTIMETRE),),
+        make_quantity(ibw, KILOGRAM),
     )
-    return WeightResult(Quantity(ibw, KILOGRAM), (step,), tuple(flags))
+    return WeightResult(make_quantity(ibw, KILOGRAM), (step,), tuple(flags))
 
 
 def adjusted_body_weight(height: Height, weight: Weight, sex: Sex) -> WeightResult:
@@ -113,7 +113,7 @@ def adjusted_body_weight(height: Height, weight: Weight, sex: Sex) -> WeightResu
         "Adjusted body weight",
         "IBW + 0.4 × (actual weight − IBW)",
         "{0} + 0.4 × ({1} − {0})",
-        (ideal.weight, Quantity(actual, KILOGRAM)),
-        Quantity(adjusted, KILOGRAM),
+        (ideal.weight, make_quantity(actual, KILOGRAM)),
+        make_quantity(adjusted, KILOGRAM),
     )
-    return WeightResult(Quantity(adjusted, KILOGRAM), (*ideal.steps, step), tuple(flags))
+    return WeightResult(make_quantity(adjusted, KILOGRAM), (*ideal.steps, step), tuple(flags))

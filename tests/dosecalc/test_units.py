@@ -19,6 +19,7 @@ from dosecalc.units import (
     Quantity,
     creatinine_in_mg_per_dl,
     magnitude_in,
+    make_quantity,
     parse_number,
     parse_quantity,
     unit_text,
@@ -158,3 +159,38 @@ def test_unit_text_round_trips_through_pint(unit: str) -> None:
 def test_unit_text_writes_litre_as_capital_l() -> None:
     assert unit_text("milliliter / minute") == "mL/min"
     assert unit_text("milligram / deciliter") == "mg/dL"
+
+
+@pytest.mark.parametrize(
+    "unit_name",
+    [
+        "CENTIMETRE",
+        "METRE",
+        "KILOGRAM",
+        "GRAM",
+        "MILLIGRAM",
+        "SQUARE_METRE",
+        "MG_PER_DL",
+        "UMOL_PER_L",
+        "ML_PER_MIN",
+        "ML_PER_MIN_PER_STD_BSA",
+        "MG_PER_M2",
+        "MG_PER_KG",
+        "AUC_UNIT",
+        "GRAY",
+    ],
+)
+def test_make_quantity_is_the_constructor(unit_name: str) -> None:
+    # make_quantity bypasses pint's constructor; this fails loudly if a pint release changes its internals.
+    import dosecalc.units as units
+
+    unit = getattr(units, unit_name)
+    fast = make_quantity(12.5, unit)
+    slow = Quantity(12.5, unit)
+    assert type(fast) is type(slow)
+    assert fast == slow
+    assert fast.units == slow.units
+    assert fast.dimensionality == slow.dimensionality
+    assert repr(fast) == repr(slow)
+    assert (fast * 2).to(slow.units).magnitude == 25.0
+    assert isinstance(make_quantity(3, unit).magnitude, float)
