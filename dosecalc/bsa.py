@@ -18,7 +18,7 @@ from dosecalc.derivation import Derivation, Flag, Input, Severity, Step
 from dosecalc.display import format_number
 from dosecalc.errors import ImplausibleValueError, InputError
 from dosecalc.inputs import check_range, positive_quantity
-from dosecalc.patient import Height, Weight
+from dosecalc.patient import Height, Weight, bmi_flags
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
 from dosecalc.units import BODY_SURFACE_AREA, CENTIMETRE, GRAM, KILOGRAM, SQUARE_METRE, make_quantity
 
@@ -160,7 +160,7 @@ _EXPRESSIONS = {
 }
 
 
-def parse_formula(value: object) -> BsaFormula:
+def parse_formula(value: object, field: str = "formula") -> BsaFormula:
     """A BSA formula by name; unknown names are refused (no silent default)."""
     if isinstance(value, BsaFormula):
         return value
@@ -168,7 +168,7 @@ def parse_formula(value: object) -> BsaFormula:
         return BsaFormula(str(value).strip().lower())
     except ValueError:
         raise InputError(
-            "formula",
+            field,
             value,
             "is not a known BSA formula",
             expected=" | ".join(f.value for f in BsaFormula),
@@ -202,13 +202,14 @@ def body_surface_area(
     kg = weight.kilograms
     value = _FUNCTIONS[formula](cm, kg)
     bsa = make_quantity(value, SQUARE_METRE)
-    flags: list[Flag] = []
+    # BMI first: a swapped height and weight must be refused before any BSA is shown.
+    flags: list[Flag] = list(bmi_flags(height, weight, limits))
     if not math.isfinite(value) or value not in limits.bsa_m2_refuse:
         raise ImplausibleValueError(
             "bsa",
             f"{format_number(value, 2)} m²",
             f"from the {formula.label} formula is implausible",
-            expected=f"{format_number(limits.bsa_m2_refuse.low)}–{format_number(limits.bsa_m2_refuse.high)} m²",
+            expected=limits.bsa_m2_refuse.text("m²"),
         )
     if value > limits.bsa_m2_warn_above:
         flags.append(_large_bsa_flag(value, limits))

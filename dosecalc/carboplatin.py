@@ -11,6 +11,7 @@ whether it bit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from dosecalc.inputs import optional_policy_quantity
 from dosecalc.renal import AbsoluteGFR, RenalMethod
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
 from dosecalc.units import (
+    AUC,
     AUC_UNIT,
     CLEARANCE,
     MILLIGRAM,
@@ -28,6 +30,7 @@ from dosecalc.units import (
     magnitude_in,
     make_quantity,
     parse_number,
+    parse_quantity,
 )
 
 __all__ = [
@@ -70,14 +73,19 @@ class CarboplatinResult:
     derivation: Derivation
 
 
+# A bare number (or a non-finite word, refused by parse_number); anything else is read as a quantity.
+_PLAIN_NUMBER = re.compile(r"^\s*([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?(nan|inf|infinity))?\s*$", re.IGNORECASE)
+
+
 def parse_auc(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS) -> float:
     """Target AUC, a number in mg/mL·min; refused outside 1–10 (an AUC of 60 is a typo)."""
     if isinstance(value, float | int) and not isinstance(value, bool) and value in limits.auc_refuse:
         return float(value)  # fast path for a checked number; NaN is never inside a range
-    expected = (
-        f"a target AUC in mg/mL·min, {format_number(limits.auc_refuse.low)}–{format_number(limits.auc_refuse.high)}"
-    )
-    auc = parse_number(value, "auc", expected)
+    expected = f"a target AUC in mg/mL·min, {limits.auc_refuse.text()}"
+    if isinstance(value, str) and not _PLAIN_NUMBER.match(value):
+        auc = magnitude_in(parse_quantity(value, "auc", AUC), AUC_UNIT)  # "5 mg/mL·min" as well as "5"
+    else:
+        auc = parse_number(value, "auc", expected)
     if auc <= 0:
         raise InputError("auc", value, "must be greater than zero", expected=expected, code="value.not_positive")
     if auc not in limits.auc_refuse:

@@ -31,7 +31,7 @@ from dosecalc.bsa import BsaResult, body_surface_area, parse_bsa, parse_formula
 from dosecalc.carboplatin import carboplatin_dose, parse_auc, parse_gfr_cap
 from dosecalc.derivation import Derivation, quantity_json
 from dosecalc.display import format_number, format_quantity
-from dosecalc.dosing import DoseModification, calculate_dose, parse_bsa_cap, parse_days, parse_dose_basis
+from dosecalc.dosing import BasisKind, DoseModification, calculate_dose, parse_bsa_cap, parse_days, parse_dose_basis
 from dosecalc.errors import DoseCalcError, InputError
 from dosecalc.order import demo_order
 from dosecalc.patient import Height, Patient, SerumCreatinine, Weight, parse_age, parse_sex
@@ -83,23 +83,27 @@ def _patient_from(args: argparse.Namespace, *, need_renal: bool) -> Patient:
     return Patient(age_years=age, sex=sex, height=height, weight=weight, creatinine=creatinine)
 
 
-def _choice(value: str, enum: Any, field: str) -> Any:
-    try:
-        return enum(value.strip().lower())
-    except ValueError:
-        raise InputError(field, value, "is not recognised", expected=" | ".join(m.value for m in enum)) from None
+_ESTIMATING_METHODS = (RenalMethod.COCKCROFT_GAULT, RenalMethod.CKD_EPI_2021)
+
+
+def _choice(value: str | None, choices: Sequence[Any], default: Any, field: str, note: str = "") -> Any:
+    if value is None:
+        return default
+    for choice in choices:
+        if value.strip().lower() == choice.value:
+            return choice
+    raise InputError(field, value, "is not recognised", expected=" | ".join(c.value for c in choices) + note)
 
 
 def _renal(args: argparse.Namespace) -> RenalResult:
-    method = _choice(args.method, RenalMethod, "method")
-    if method is RenalMethod.MEASURED:
-        raise InputError(
-            "method",
-            args.method,
-            "is not an estimating method",
-            expected="cockcroft-gault | ckd-epi-2021 (for a measured GFR use carboplatin --gfr)",
-        )
-    basis = _choice(args.weight_basis, WeightBasis, "weight-basis")
+    method = _choice(
+        args.method,
+        _ESTIMATING_METHODS,
+        RenalMethod.COCKCROFT_GAULT,
+        "method",
+        " (for a measured GFR use carboplatin --gfr)",
+    )
+    basis = _choice(args.weight_basis, tuple(WeightBasis), WeightBasis.ACTUAL, "weight-basis")
     patient = _patient_from(args, need_renal=True)
     for name, value in (("age", args.age), ("sex", args.sex), ("creatinine", args.creatinine)):
         if value is None:
@@ -149,7 +153,7 @@ def _cmd_renal(args: argparse.Namespace) -> tuple[Payload, list[str]]:
     return payload, summary
 
 
-_RENAL_OPTIONS = ("age", "sex", "weight", "creatinine", "height", "creatinine_floor")
+_RENAL_OPTIONS = ("age", "sex", "weight", "creatinine", "height", "creatinine_floor", "method", "weight_basis")
 
 
 def _cmd_carboplatin(args: argparse.Namespace) -> tuple[Payload, list[str]]:
@@ -177,10 +181,11 @@ def _cmd_carboplatin(args: argparse.Namespace) -> tuple[Payload, list[str]]:
             )
         renal = _renal(args)
         if renal.clearance is None:
+            missing = "height" if args.height is None else "weight"
             raise InputError(
-                "height",
+                missing,
                 None,
-                "and weight are required to de-index CKD-EPI for Calvert",
+                "is required: Calvert needs the CKD-EPI eGFR de-indexed with the patient's BSA",
                 expected="--height and --weight",
                 code="value.missing",
             )
@@ -200,45 +205,47 @@ def _cmd_carboplatin(args: argparse.Namespace) -> tuple[Payload, list[str]]:
     return payload, [f"Carboplatin dose: {format_quantity(result.dose, 1)}{capped}"]
 
 
+def _refuse_unused(args: argparse.Namespace, names: Sequence[str], why: str) -> None:
+    for name in names:
+        value = getattr(args, name.replace("-", "_"))
+        if value is not None:
+            raise InputError(name, value, f"is not used {why}", expected=f"no --{name} {why}")
+
+
 def _cmd_dose(args: argparse.Namespace) -> tuple[Payload, list[str]]:
     basis = parse_dose_basis(args.dose)
-    formula = parse_formula(args.bsa_formula)
     days = parse_days(args.days)
     rule = RoundingRule(parse_round_step(args.round_step), parse_max_deviation(args.max_deviation))
-    bsa_cap = parse_bsa_cap(args.bsa_cap)
-    modification = DoseModification.parse(args.modify, args.reason) if args.modify is not None else None
-    if args.modify is None and args.reason is not None:
+    modification = None
+    if args.modify is not None:
+        if args.reason is None:
+            raise InputError(
+                "reason", None, "is required with --modify", expected="--reason TEXT, e.g. 'grade 3 neutropenia'"
+            )
+        modification = DoseModification.parse(args.modify, args.reason)
+    elif args.reason is not None:
         raise InputError("reason", args.reason, "is given without --modify", expected="--modify '80%' --reason TEXT")
-    if args.bsa is not None and (args.height is not None or args.bsa_formula_given):
-        raise InputError(
-            "bsa",
-            args.bsa,
-            "cannot be combined with --height or --bsa-formula",
-            expected="either --bsa, or --height and --weight",
-        )
-    patient = _patient_from(args, need_renal=False)
+    # Every input given must be one the dose uses: an ignored --weight or --bsa would pass unnoticed.
     bsa: BsaResult | None = None
-    if args.bsa is not None:
-        bsa = parse_bsa(args.bsa)
-    elif patient.height is not None and patient.weight is not None:
-        bsa = body_surface_area(patient.height, patient.weight, formula)
-    elif basis.kind.name == "PER_M2":
-        missing = "height" if patient.height is None else "weight"
-        raise InputError(
-            missing,
-            None,
-            "is required to calculate the BSA",
-            expected="--height and --weight, or --bsa",
-            code="value.missing",
-        )
+    bsa_cap = None
+    weight = None
+    if basis.kind is BasisKind.PER_M2:
+        bsa_cap = parse_bsa_cap(args.bsa_cap)
+        if args.bsa is not None:
+            _refuse_unused(args, ("height", "weight", "bsa-formula"), "when --bsa is given")
+            bsa = parse_bsa(args.bsa)
+        else:
+            formula = parse_formula(args.bsa_formula or "mosteller", field="bsa-formula")
+            patient = _patient_from(args, need_renal=False)
+            purpose = f"a dose in {basis.kind.value} (or give --bsa)"
+            bsa = body_surface_area(patient.require_height(purpose), patient.require_weight(purpose), formula)
+    elif basis.kind is BasisKind.PER_KG:
+        _refuse_unused(args, ("height", "bsa", "bsa-formula", "bsa-cap"), "for a dose in mg/kg")
+        weight = _patient_from(args, need_renal=False).weight
+    else:
+        _refuse_unused(args, ("height", "weight", "bsa", "bsa-formula", "bsa-cap"), "for a flat dose")
     result = calculate_dose(
-        basis,
-        bsa=bsa if basis.kind.name == "PER_M2" else None,
-        weight=patient.weight,
-        days=days,
-        rounding=rule,
-        bsa_cap=bsa_cap,
-        modification=modification,
+        basis, bsa=bsa, weight=weight, days=days, rounding=rule, bsa_cap=bsa_cap, modification=modification
     )
     payload = {
         "basis": quantity_json(result.basis.amount),
@@ -248,7 +255,7 @@ def _cmd_dose(args: argparse.Namespace) -> tuple[Payload, list[str]]:
         "per_cycle": quantity_json(result.per_cycle),
         "days": result.days,
         "deviation_percent": float(result.deviation_percent),
-        "bsa": quantity_json(bsa.bsa) if bsa is not None and basis.kind.name == "PER_M2" else None,
+        "bsa": quantity_json(bsa.bsa) if bsa is not None else None,
         **_common(result.derivation),
     }
     summary = [
@@ -271,7 +278,11 @@ def _cmd_eqd2(args: argparse.Namespace) -> tuple[Payload, list[str]]:
                 expected="either --dose and --fractions, or one --course per course",
             )
         for index, (dose, fractions) in enumerate(args.course, start=1):
-            courses.append(parse_course(dose, fractions, field=f"course {index}"))
+            courses.append(
+                parse_course(
+                    dose, fractions, dose_field=f"course {index} dose", fractions_field=f"course {index} fractions"
+                )
+            )
     else:
         if args.dose is None:
             raise InputError(
@@ -279,7 +290,7 @@ def _cmd_eqd2(args: argparse.Namespace) -> tuple[Payload, list[str]]:
             )
         if args.fractions is None:
             raise InputError("fractions", None, "is required", expected="--fractions 25", code="value.missing")
-        courses.append(parse_course(args.dose, args.fractions, field="dose"))
+        courses.append(parse_course(args.dose, args.fractions, dose_field="dose", fractions_field="fractions"))
     result = sum_courses(courses, alpha_beta)
     payload = {
         "alpha_beta": quantity_json(result.alpha_beta),
@@ -363,8 +374,8 @@ def _build_parser() -> _Parser:
         p.add_argument("--weight", help='actual weight, e.g. "70 kg"')
         p.add_argument("--creatinine", help='serum creatinine with its unit: "1.4 mg/dL" or "80 µmol/L"')
         p.add_argument("--height", help="needed for ideal/adjusted weight and to de-index CKD-EPI")
-        p.add_argument("--method", default="cockcroft-gault", help="cockcroft-gault (default) | ckd-epi-2021")
-        p.add_argument("--weight-basis", default="actual", help="actual (default) | ideal | adjusted | lower")
+        p.add_argument("--method", help="cockcroft-gault (default) | ckd-epi-2021")
+        p.add_argument("--weight-basis", help="actual (default) | ideal | adjusted | lower")
         p.add_argument("--creatinine-floor", help='none (default) or e.g. "0.7 mg/dL"')
 
     p = command("renal", "Creatinine clearance (Cockcroft–Gault) or eGFR (CKD-EPI 2021).", _cmd_renal)
@@ -402,7 +413,37 @@ def _build_parser() -> _Parser:
     )
 
     command("demo", "A worked demonstration order (invented patient).", _cmd_demo)
+    parser.set_defaults(commands=sub.choices)
     return parser
+
+
+def _normalised(parser: _Parser, arguments: list[str]) -> list[str]:
+    """Join each single-value option to its value and refuse an option given twice.
+
+    ``--weight -70kg`` would otherwise reach argparse as two options and come back as
+    "expected one argument"; joined as ``--weight=-70kg`` it reaches the weight check,
+    whose message is the useful one. A repeated ``--height`` would silently keep the last.
+    """
+    commands: dict[str, argparse.ArgumentParser] = parser.get_default("commands")
+    if not arguments or arguments[0] not in commands:
+        return arguments
+    actions = commands[arguments[0]]._actions
+    single = {option for a in actions if a.option_strings and a.nargs is None for option in a.option_strings}
+    out, seen, index = [arguments[0]], set(), 1
+    while index < len(arguments):
+        token = arguments[index]
+        name = token.split("=", 1)[0]
+        if name in single:
+            if name in seen:
+                raise UsageError(name[2:], None, "is given more than once", expected="each option once")
+            seen.add(name)
+            if "=" not in token and index + 1 < len(arguments):
+                out.append(f"{token}={arguments[index + 1]}")
+                index += 2
+                continue
+        out.append(token)
+        index += 1
+    return out
 
 
 def _render_text(payload: Payload, summary: Sequence[str]) -> str:
@@ -417,10 +458,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     want_json = "--json" in arguments
     try:
-        args = _build_parser().parse_args(arguments)
-        if args.command == "dose":
-            args.bsa_formula_given = args.bsa_formula is not None
-            args.bsa_formula = args.bsa_formula or "mosteller"
+        parser = _build_parser()
+        args = parser.parse_args(_normalised(parser, arguments))
         payload, summary = args.handler(args)
     except DoseCalcError as error:
         print(error.one_line(), file=sys.stderr)

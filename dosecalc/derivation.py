@@ -38,7 +38,7 @@ class Flag:
     code: str
     severity: Severity
     message: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def render(self) -> str:
         return f"{self.severity.value.upper()}: {self.message}"
@@ -125,7 +125,7 @@ class Derivation:
             inputs=self.inputs + new_inputs,
             policies=self.policies + new_policies,
             steps=self.steps + tuple(steps),
-            flags=self.flags + tuple(flags),
+            flags=tuple(dict.fromkeys(self.flags + tuple(flags))),  # one flag once, however many steps raise it
             source=source or self.source,
         )
 

@@ -10,7 +10,7 @@ feeds back into a calculation.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 from typing import Any
 
@@ -54,7 +54,10 @@ def format_number(value: float | Decimal | int, decimals: int = 2) -> str:
     """
     number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
     step = Decimal(1).scaleb(-decimals)
-    rounded = number.quantize(step, rounding=ROUND_HALF_UP)
+    # A finite float has at most 309 integer digits; the default 28-digit context would
+    # raise on quantizing, say, a mistyped 1e30 cm while the error message is being written.
+    with localcontext(prec=400):
+        rounded = number.quantize(step, rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = Decimal(0)
     text = f"{rounded:,f}"

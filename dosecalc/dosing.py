@@ -19,7 +19,7 @@ from dosecalc.bsa import BsaResult
 from dosecalc.derivation import Derivation, Flag, Input, Severity, Step
 from dosecalc.display import display_unit, format_number
 from dosecalc.errors import ImplausibleValueError, InputError
-from dosecalc.inputs import optional_policy_quantity
+from dosecalc.inputs import optional_policy_quantity, parse_percent
 from dosecalc.patient import Weight
 from dosecalc.rounding import RoundingRule, round_dose
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
@@ -120,8 +120,10 @@ def parse_days(value: object) -> int:
     """Number of administration days in a cycle at this dose (1–31)."""
     expected = "a whole number of days, 1–31"
     number = parse_number(value, "days", expected)
-    if number != int(number) or not 1 <= number <= 31:
-        raise InputError("days", value, "is not a whole number of days in a cycle", expected=expected)
+    if number != int(number):
+        raise InputError("days", value, "is not a whole number", expected=expected)
+    if not 1 <= number <= 31:
+        raise InputError("days", value, "is outside 1–31 days", expected=expected)
     return int(number)
 
 
@@ -152,11 +154,11 @@ class DoseModification:
 
     @classmethod
     def parse(cls, percent: object, reason: object, by: str | None = None) -> DoseModification:
-        expected = "a percentage of the reference dose, e.g. '80%'"
-        if not isinstance(percent, str) or not percent.strip().endswith("%"):
-            raise InputError("modify", percent, "needs a % sign", expected=expected)
-        number = parse_number(percent.strip()[:-1], "modify", expected)
-        return cls(Decimal(repr(number)), reason if isinstance(reason, str) else "", by)
+        expected = "a percentage of the reference dose, 1–200 %, e.g. '80%'"
+        number = parse_percent(percent, "modify", expected)
+        if not Decimal(1) <= number <= Decimal(200):
+            raise InputError("modify", percent, "is outside 1–200 %", expected=expected)
+        return cls(number, reason if isinstance(reason, str) else "", by)
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,7 +62,7 @@ class DoseCalcError(Exception):
 
     def one_line(self) -> str:
         """``field: message`` on a single line, as the command line prints it."""
-        return f"{self.field}: {self.message}".replace("\n", " ")
+        return " ".join(f"{self.field}: {self.message}".splitlines())
 
     def to_json(self) -> dict[str, Any]:
         return {

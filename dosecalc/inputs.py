@@ -7,13 +7,14 @@ the same wherever they appear.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from dosecalc.errors import ImplausibleValueError, InputError, PolicyError
+from dosecalc.errors import DoseCalcError, ImplausibleValueError, InputError, PolicyError
 from dosecalc.settings import Range
-from dosecalc.units import QuantityKind, magnitude_in, make_quantity, parse_quantity
+from dosecalc.units import QuantityKind, magnitude_in, make_quantity, parse_number, parse_quantity
 
-__all__ = ["check_range", "is_none", "optional_policy_quantity", "positive_quantity"]
+__all__ = ["check_range", "is_none", "optional_policy_quantity", "parse_percent", "positive_quantity"]
 
 
 def is_none(value: object) -> bool:
@@ -66,3 +67,20 @@ def optional_policy_quantity(
             field, value, "is outside the values in use", expected=f"none, or {allowed.text(unit_label)}{note}"
         )
     return make_quantity(magnitude, unit)
+
+
+def parse_percent(value: object, field: str, expected: str, error: type[DoseCalcError] = InputError) -> Decimal:
+    """``"80%"`` → Decimal('80'). The % sign is required: a bare 5 could mean 5 % or 500 %.
+
+    Errors quote the text as typed (``0.5%``), never a reformatted number.
+    """
+    if not isinstance(value, str) or not value.strip().endswith("%"):
+        raise error(field, value, "needs a % sign", expected=expected)
+    text = value.strip()[:-1].strip()
+    if not text:
+        raise error(field, value, "has no number before the % sign", expected=expected)
+    try:
+        number = parse_number(text, field, expected)
+    except InputError as caught:
+        raise error(field, value, caught.reason, expected=expected, code=caught.code) from None
+    return Decimal(repr(number))

@@ -47,6 +47,7 @@ __all__ = [
     "SerumCreatinine",
     "Sex",
     "Weight",
+    "bmi_flags",
     "body_mass_index",
     "parse_age",
     "parse_sex",
@@ -373,23 +374,32 @@ def patient_flags(patient: Patient, limits: PlausibilityLimits = DEFAULT_LIMITS)
             )
         )
     if patient.height is not None and patient.weight is not None:
-        bmi = body_mass_index(patient.height, patient.weight)
-        if bmi not in limits.bmi_refuse:
-            raise ImplausibleValueError(
-                "weight",
-                f"BMI {format_number(bmi, 1)}",
-                "is implausible for the height and weight given; are height and weight swapped or mistyped?",
-                expected=f"BMI {format_number(limits.bmi_refuse.low)}–{format_number(limits.bmi_refuse.high)} kg/m²",
-                params={"bmi": bmi},
-            )
-        if bmi not in limits.bmi_warn:
-            flags.append(
-                Flag(
-                    "bmi.unusual",
-                    Severity.WARNING,
-                    f"BMI {format_number(bmi, 1)} kg/m² is outside {format_number(limits.bmi_warn.low)}–"
-                    f"{format_number(limits.bmi_warn.high)}; confirm height and weight and the weight policy",
-                    {"bmi": bmi},
-                )
-            )
+        flags.extend(bmi_flags(patient.height, patient.weight, limits))
     return tuple(flags)
+
+
+def bmi_flags(height: Height, weight: Weight, limits: PlausibilityLimits = DEFAULT_LIMITS) -> tuple[Flag, ...]:
+    """Refuse a BMI no adult has (height and weight swapped or mistyped); warn outside 16–40.
+
+    medication-safety §3 #4: 70 cm and 175 kg (BMI 357) is a hard stop.
+    """
+    bmi = body_mass_index(height, weight)
+    if bmi not in limits.bmi_refuse:
+        raise ImplausibleValueError(
+            "weight",
+            f"BMI {format_number(bmi, 1)}",
+            "is implausible for the height and weight given; are height and weight swapped or mistyped?",
+            expected=f"BMI {limits.bmi_refuse.text('kg/m²')}",
+            params={"bmi": bmi},
+        )
+    if bmi in limits.bmi_warn:
+        return ()
+    return (
+        Flag(
+            "bmi.unusual",
+            Severity.WARNING,
+            f"BMI {format_number(bmi, 1)} kg/m² is outside {limits.bmi_warn.text()}; "
+            "confirm height and weight and the weight policy",
+            {"bmi": bmi},
+        ),
+    )

@@ -25,7 +25,7 @@ from dosecalc.display import format_number
 from dosecalc.errors import ImplausibleValueError, InputError
 from dosecalc.inputs import check_range, positive_quantity
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
-from dosecalc.units import GRAY, RADIATION_DOSE, magnitude_in, make_quantity, parse_number
+from dosecalc.units import GRAY, RADIATION_DOSE, QuantityKind, magnitude_in, make_quantity, parse_number
 
 __all__ = [
     "Course",
@@ -95,27 +95,35 @@ class RadiotherapySum:
     derivation: Derivation
 
 
+ALPHA_BETA = QuantityKind("an α/β ratio", ("Gy", "cGy"), "10 Gy")
+
+
 def parse_alpha_beta(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS) -> Any:
     """α/β in Gy (10 Gy tumour/acute, 3 Gy late effects, 2 Gy spinal cord)."""
-    _, gy = positive_quantity(value, "alpha-beta", RADIATION_DOSE, GRAY)
+    _, gy = positive_quantity(value, "alpha-beta", ALPHA_BETA, GRAY)
     check_range(gy, limits.alpha_beta_gy_refuse, "alpha-beta", value, "Gy", "is outside the α/β values in use")
     return make_quantity(gy, GRAY)
 
 
 def parse_course(
-    total: object, fractions: object, limits: PlausibilityLimits = DEFAULT_LIMITS, field: str = "course"
+    total: object,
+    fractions: object,
+    limits: PlausibilityLimits = DEFAULT_LIMITS,
+    *,
+    dose_field: str = "course dose",
+    fractions_field: str = "course fractions",
 ) -> Course:
-    """A course as total dose (``"50 Gy"``) and a whole number of fractions."""
-    _, gy = positive_quantity(total, f"{field} dose", RADIATION_DOSE, GRAY)
-    check_range(gy, limits.radiation_total_gy_refuse, f"{field} dose", total, "Gy", "is implausible for one course")
+    """A course as total dose (``"50 Gy"``) and a whole number of fractions; errors name the given fields."""
+    _, gy = positive_quantity(total, dose_field, RADIATION_DOSE, GRAY)
+    check_range(gy, limits.radiation_total_gy_refuse, dose_field, total, "Gy", "is implausible for one course")
     expected = f"a whole number of fractions, {limits.fractions_refuse.text()}"
-    count = parse_number(fractions, f"{field} fractions", expected)
+    count = parse_number(fractions, fractions_field, expected)
     if count != int(count) or count not in limits.fractions_refuse:
-        raise InputError(f"{field} fractions", fractions, "is not a valid number of fractions", expected=expected)
+        raise InputError(fractions_field, fractions, "is not a valid number of fractions", expected=expected)
     per_fraction = gy / count
     if per_fraction not in limits.radiation_per_fraction_gy_refuse:
         raise ImplausibleValueError(
-            f"{field} fractions",
+            fractions_field,
             fractions,
             f"gives {format_number(per_fraction, 2)} Gy per fraction, which is implausible",
             expected=limits.radiation_per_fraction_gy_refuse.text("Gy per fraction"),

@@ -198,6 +198,14 @@ def parse_creatinine_floor(value: object, limits: PlausibilityLimits = DEFAULT_L
 
 def measured_gfr(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS, field: str = "gfr") -> AbsoluteGFR:
     """A GFR supplied directly in mL/min (e.g. EDTA or 24-hour urine)."""
+    if isinstance(value, str) and "1.73" in value:
+        raise InputError(
+            field,
+            value,
+            "has an indexed unit (per 1.73 m² of body surface); Calvert needs an absolute GFR",
+            expected="a GFR in mL/min, or the renal options with --height and --weight to de-index it",
+            code="unit.indexed_gfr",
+        )
     quantity, ml_min = positive_quantity(value, field, CLEARANCE, ML_PER_MIN)
     check_range(ml_min, limits.gfr_ml_min_refuse, field, value, "mL/min")
     derivation = Derivation(

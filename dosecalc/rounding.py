@@ -18,9 +18,9 @@ from functools import lru_cache
 
 from dosecalc.display import format_number
 from dosecalc.errors import InputError, PolicyError
-from dosecalc.inputs import is_none, positive_quantity
+from dosecalc.inputs import is_none, parse_percent, positive_quantity
 from dosecalc.settings import DEFAULT_LIMITS, HOPA_MAX_DEVIATION, PlausibilityLimits
-from dosecalc.units import MASS_DOSE, MILLIGRAM, parse_number
+from dosecalc.units import MASS_DOSE, MILLIGRAM
 
 __all__ = ["RoundingOutcome", "RoundingRule", "parse_max_deviation", "parse_round_step", "round_dose"]
 
@@ -115,20 +115,21 @@ def parse_max_deviation(value: object, limits: PlausibilityLimits = DEFAULT_LIMI
     if value is None:
         return limits.max_deviation
     expected = "a percentage up to the 10 % HOPA ceiling, e.g. '5%'"
-    if not isinstance(value, str) or not value.strip().endswith("%"):
-        raise PolicyError("max-deviation", value, "needs a % sign", expected=expected)
-    number = parse_number(value.strip()[:-1], "max-deviation", expected)
-    fraction = Decimal(repr(number)) / 100
+    fraction = parse_percent(value, "max-deviation", expected, PolicyError) / 100
     if not Decimal(0) <= fraction <= HOPA_MAX_DEVIATION:
         raise PolicyError("max-deviation", value, "is outside 0–10 %", expected=expected)
     return fraction
 
 
-def parse_round_step(value: object) -> Decimal | None:
+def parse_round_step(value: object, limits: PlausibilityLimits = DEFAULT_LIMITS) -> Decimal | None:
     """``"10 mg"`` or ``"0.5 g"`` → the step in mg as a Decimal; ``None``/``"none"`` for no rounding."""
     if is_none(value):
         return None
     _, mg = positive_quantity(value, "round-step", MASS_DOSE, MILLIGRAM)
+    if mg not in limits.round_step_mg:
+        raise PolicyError(
+            "round-step", value, "is outside the steps in use", expected=f"none, or {limits.round_step_mg.text('mg')}"
+        )
     return _clean(Decimal(repr(mg)))
 
 

@@ -81,6 +81,7 @@ class PlausibilityLimits(BaseModel):
     dose_per_m2_mg_refuse: Range = Range(low=0.001, high=20000)
     dose_per_kg_mg_refuse: Range = Range(low=0.001, high=1000)
     dose_flat_mg_refuse: Range = Range(low=0.001, high=100000)
+    round_step_mg: Range = Range(low=0.01, high=5000)
     max_deviation: Decimal = Field(default=Decimal("0.05"), ge=0, le=HOPA_MAX_DEVIATION)
     radiation_total_gy_refuse: Range = Range(low=0.1, high=200)
     radiation_per_fraction_gy_refuse: Range = Range(low=0.1, high=40)

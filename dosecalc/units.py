@@ -25,6 +25,7 @@ import pint
 from dosecalc.errors import InputError, UnitError
 
 __all__ = [
+    "AUC",
     "BODY_SURFACE_AREA",
     "CLEARANCE",
     "CREATININE",
@@ -74,8 +75,11 @@ GRAY = ureg.gray
 CREATININE_UMOL_PER_MG_DL = 88.4
 
 _IMPERIAL = frozenset(
-    {"pound", "inch", "foot", "ounce", "stone", "yard", "mile", "grain", "pound_force_per_square_inch"}
-)
+    {
+        "pound", "inch", "foot", "ounce", "stone", "yard", "mile", "grain", "pound_force_per_square_inch",
+        "fluid_ounce", "gallon", "quart", "pint", "cup", "gill", "fluid_dram", "teaspoon", "tablespoon", "minim",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ DOSE_BASIS = QuantityKind("a dose", ("mg/m**2", "g/m**2", "mg/kg", "mg", "g"), "
 MASS_DOSE = QuantityKind("a dose", ("mg", "g"), "10 mg")
 CLEARANCE = QuantityKind("a glomerular filtration rate", ("mL/min",), "90 mL/min")
 RADIATION_DOSE = QuantityKind("a radiation dose", ("Gy", "cGy"), "50 Gy")
+AUC = QuantityKind("a target AUC", ("mg/mL*min",), "5 mg/mL*min")
 
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 _NON_FINITE = re.compile(r"^\s*[+-]?(nan|inf|infinity)\b", re.IGNORECASE)
@@ -115,7 +120,8 @@ def _container(unit: str) -> Any:
 
 @lru_cache(maxsize=1024)
 def _parse_unit(text: str) -> Any:
-    return ureg.parse_units(text)
+    # "mg/mL·min" as clinicians write the AUC unit; pint reads the product sign as "*".
+    return ureg.parse_units(text.replace("·", "*"))
 
 
 def unit_text(unit: Any) -> str:

@@ -11,6 +11,7 @@ from dosecalc.errors import ImplausibleValueError, InputError
 from dosecalc.order import DEFAULT_POLICY, DosingPolicy, OrderLine, compute_order, demo_order
 from dosecalc.patient import Height, Patient, SerumCreatinine, Sex, Weight
 from dosecalc.radiotherapy import parse_alpha_beta, parse_course, sum_courses
+from dosecalc.renal import RenalMethod
 from dosecalc.units import Quantity
 
 
@@ -104,3 +105,20 @@ def test_no_course_is_an_error() -> None:
 def test_implausible_alpha_beta_message() -> None:
     with pytest.raises(ImplausibleValueError, match=r"0\.5–30 Gy"):
         parse_alpha_beta("31 Gy")
+
+
+def test_flags_raised_by_several_steps_appear_once() -> None:
+    # BSA 2.6 m² warns in the BSA step; the CKD-EPI de-indexing computes the same BSA again.
+    patient = Patient(
+        age_years=50,
+        sex=Sex.MALE,
+        height=Height.parse("190 cm"),
+        weight=Weight.parse("130 kg"),
+        creatinine=SerumCreatinine.parse("1 mg/dL"),
+    )
+    policy = DosingPolicy(renal_method=RenalMethod.CKD_EPI_2021)
+    order = compute_order(patient, [OrderLine("PACLitaxel", parse_dose_basis("175 mg/m**2"))], policy, 5)
+    assert order.carboplatin is not None
+    codes = [flag.code for flag in order.carboplatin.derivation.flags]
+    assert codes.count("bsa.above_warn") == 1
+    assert [flag.code for flag in order.derivation.flags].count("bsa.above_warn") == 1
