@@ -51,13 +51,18 @@ def format_number(value: float | Decimal | int, decimals: int = 2) -> str:
     ('0.5', '5', '1,250', '322.8')
     >>> format_number(-0.04, 1)
     '0'
+    >>> format_number(1e30, 2)
+    '1,000,000,000,000,000,000,000,000,000,000'
     """
     number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
     step = Decimal(1).scaleb(-decimals)
-    # A finite float has at most 309 integer digits; the default 28-digit context would
-    # raise on quantizing, say, a mistyped 1e30 cm while the error message is being written.
-    with localcontext(prec=400):
+    if number.adjusted() + decimals < 25:
         rounded = number.quantize(step, rounding=ROUND_HALF_UP)
+    else:
+        # A finite float has up to 309 integer digits; the default 28-digit context would raise
+        # on quantizing, say, a mistyped 1e30 cm while its error message is being written.
+        with localcontext(prec=400):
+            rounded = number.quantize(step, rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = Decimal(0)
     text = f"{rounded:,f}"
