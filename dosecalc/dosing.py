@@ -182,8 +182,13 @@ def calculate_dose(
     bsa_cap: Any = None,
     modification: DoseModification | None = None,
     drug: str | None = None,
+    basis_source: str = "protocol",
+    source: str | None = None,
 ) -> DoseResult:
     """The dose per administration and per cycle, with rounding and its derivation.
+
+    ``basis_source`` says where the basis came from (the protocol, a dose level, a
+    weight rule, the Calvert result); ``source`` names the regimen and its version.
 
     Worked example (ESCORT-1st paclitaxel 175 mg/m²; known-answers dose-mgm2-pacli-01):
     175 mg/m² × 1.8447 m² = 322.8 mg.
@@ -196,7 +201,7 @@ def calculate_dose(
     if days < 1:
         raise InputError("days", days, "must be at least 1", expected="a whole number of days, 1–31")
     name = drug or "Dose"
-    inputs: list[Input] = [Input("dose basis", basis.amount, "protocol")]
+    inputs: list[Input] = [Input("dose basis", basis.amount, basis_source)]
     policies: list[tuple[str, str]] = []
     steps: list[Step] = []
     flags: list[Flag] = []
@@ -345,7 +350,12 @@ def calculate_dose(
     policies.append(("Days at this dose", label))
 
     derivation = base.extended(
-        title=f"{name} ({display_unit(basis.amount.units)})", inputs=inputs, policies=policies, steps=steps, flags=flags
+        title=f"{name} ({display_unit(basis.amount.units)})",
+        inputs=inputs,
+        policies=policies,
+        steps=steps,
+        flags=flags,
+        source=source,
     )
     return DoseResult(
         basis=basis,

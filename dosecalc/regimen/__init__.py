@@ -1,0 +1,1 @@
+"""Regimens as governed, validated data: the file model, the loader and whole-order computation."""
