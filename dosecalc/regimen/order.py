@@ -309,10 +309,14 @@ def _compute_line(
     else:
         amount, basis_source, level_flags = _level_dose(line, dose_level)
         flags.extend(level_flags)
-        if line.weight_rule is not None and patient.weight is not None:
-            if patient.weight.kilograms < magnitude_in(Quantity(line.weight_rule.below), KILOGRAM):
-                amount = line.weight_rule.dose.amount
-                basis_source = f"weight rule: below {line.weight_rule.below}"
+        by_weight = line.weight_rule
+        if (
+            by_weight
+            and patient.weight
+            and patient.weight.kilograms < magnitude_in(Quantity(by_weight.below), KILOGRAM)
+        ):
+            amount = by_weight.dose.amount
+            basis_source = f"weight rule: below {by_weight.below}"
         basis = parse_dose_basis(amount, limits)
         needs_weight = basis.kind is CoreBasis.PER_KG
         result = calculate_dose(
