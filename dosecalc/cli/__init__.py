@@ -1,0 +1,94 @@
+"""The ``dosecalc`` command line.
+
+Commands (other tools call these; names and JSON keys are a contract):
+
+    dosecalc bsa --height H --weight W [--formula NAME] [--json]
+    dosecalc renal --age A --sex female|male --weight W --creatinine C [--height H]
+                   [--method cockcroft-gault|ckd-epi-2021] [--weight-basis actual|ideal|adjusted|lower]
+                   [--creatinine-floor "0.7 mg/dL"] [--json]
+    dosecalc carboplatin --auc N (--gfr G | <the renal options>) [--gfr-cap "125 mL/min"|none] [--json]
+    dosecalc dose --dose "75 mg/m**2" [--height H --weight W | --bsa B] [--bsa-formula NAME]
+                  [--bsa-cap B] [--days N] [--round-step S] [--max-deviation "5%"] [--json]
+    dosecalc eqd2 --alpha-beta "10 Gy" (--dose D --fractions N | --course D N ...) [--json]
+    dosecalc demo [--json]
+
+Invalid input: exit status 2 and one line on stderr naming the field; with
+``--json`` also ``{"error": {"field": ..., "message": ...}}`` on stdout. A
+traceback never reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+
+from dosecalc import __version__
+from dosecalc.cli import calc, regimens
+from dosecalc.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_INVALID_INPUT,
+    EXIT_OK,
+    Handler,
+    Parser,
+    Payload,
+    normalised,
+)
+from dosecalc.errors import DoseCalcError
+
+__all__ = ["main"]
+
+
+def _build_parser() -> Parser:
+    parser = Parser(prog="dosecalc", description="Chemotherapy dose calculations with their derivation.")
+    parser.add_argument("--version", action="version", version=f"dosecalc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+
+    def command(name: str, help_text: str, handler: Handler) -> Parser:
+        p: Parser = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+        p.set_defaults(handler=handler)
+        return p
+
+    calc.register(command)
+    regimens.register(command, sub)
+    parser.set_defaults(commands=sub.choices)
+    return parser
+
+
+def _render_text(payload: Payload, summary: Sequence[str]) -> str:
+    lines = list(summary)
+    if payload.get("derivation") and not payload.get("demo"):
+        lines.append("")
+        lines.extend(payload["derivation"])
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    want_json = "--json" in arguments
+    try:
+        parser = _build_parser()
+        args = parser.parse_args(normalised(parser, arguments))
+        payload, summary = args.handler(args)
+    except regimens.ValidationFailedError:  # its problems are already on stderr, one line each
+        return EXIT_INVALID_INPUT
+    except DoseCalcError as error:
+        print(error.one_line(), file=sys.stderr)
+        if want_json:
+            print(json.dumps({"error": error.to_json()}, ensure_ascii=False))
+        return EXIT_INVALID_INPUT
+    except Exception as error:  # a defect: one line, never a traceback
+        print(
+            f"internal error: {type(error).__name__}: {error}; please report this with the command used",
+            file=sys.stderr,
+        )
+        if want_json:
+            print(json.dumps({"error": {"field": None, "message": f"internal error: {type(error).__name__}"}}))
+        return EXIT_INTERNAL
+    if want_json:
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(_render_text(payload, summary))
+    return EXIT_OK
