@@ -82,12 +82,13 @@ def normalised(parser: Parser, arguments: list[str]) -> list[str]:
         return arguments
     actions = commands[arguments[0]]._actions
     single = {option for a in actions if a.option_strings and a.nargs is None for option in a.option_strings}
+    repeatable = {option for a in actions if isinstance(a, argparse._AppendAction) for option in a.option_strings}
     out, seen, index = [arguments[0]], set(), 1
     while index < len(arguments):
         token = arguments[index]
         name = token.split("=", 1)[0]
         if name in single:
-            if name in seen:
+            if name in seen and name not in repeatable:
                 raise UsageError(name[2:], None, "is given more than once", expected="each option once")
             seen.add(name)
             if "=" not in token and index + 1 < len(arguments):

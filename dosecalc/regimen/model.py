@@ -19,13 +19,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from dosecalc.display import format_number, format_quantity
 from dosecalc.units import (
     BODY_SURFACE_AREA,
     DOSE_BASIS,
     MASS_DOSE,
     RADIATION_DOSE,
     WEIGHT,
-    Quantity,
     QuantityKind,
     parse_quantity,
 )
@@ -158,9 +158,10 @@ class Dose(_Model):
         return self
 
     def text(self) -> str:
+        """``175 mg/m²``, ``AUC 2``: as the screen and the printouts show it."""
         if self.basis is BasisKind.AUC:
-            return f"AUC {self.amount}"
-        return str(self.amount)
+            return f"AUC {format_number(float(self.amount))}"
+        return format_quantity(parse_quantity(self.amount, "amount", DOSE_BASIS))
 
 
 class WeightRule(_Model):
@@ -411,8 +412,3 @@ class Catalogue(_Model):
             if drug.id == drug_id:
                 return drug
         return None
-
-
-def quantity_of(text: str) -> Any:
-    """The Quantity a validated text field holds."""
-    return Quantity(text)
