@@ -20,6 +20,7 @@ traceback never reaches the user.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -87,8 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if want_json:
             print(json.dumps({"error": {"field": None, "message": f"internal error: {type(error).__name__}"}}))
         return EXIT_INTERNAL
-    if want_json:
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        print(_render_text(payload, summary))
+    try:
+        if want_json:
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
+        else:
+            print(_render_text(payload, summary))
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. `dosecalc regimens list | head -1`: the reader has what it wanted
+        # Point stdout at nothing so the interpreter's final flush cannot raise a second time.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     return EXIT_OK

@@ -242,6 +242,8 @@ def _cmd_order(args: argparse.Namespace) -> tuple[Payload, list[str]]:
     library = _library(args)
     regimen = _regimen(library, args.regimen)
     policy, given = policy_from(args)
+    if args.dose_level is not None:
+        given.append(("Dose level", "command line"))
     gfr = None
     if args.gfr is not None:
         if policy.renal_method is not RenalMethod.MEASURED:

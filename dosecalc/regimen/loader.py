@@ -81,6 +81,10 @@ def _problems(path: Path, error: ValidationError, data: dict[str, Any]) -> list[
     for item in error.errors(include_url=False):
         location = _readable_location(item["loc"], data)
         message = item["msg"].removeprefix("Value error, ")
+        if message.startswith("@"):
+            # A model check that knows the exact field names it with a leading "@path: ".
+            relative, _, message = message[1:].partition(": ")
+            location = f"{location}.{relative}" if location else relative
         if item["type"] not in ("missing",) and "input" in item and not isinstance(item["input"], dict | list):
             message += f" (value: {item['input']!r})"
         problems.append(Problem(str(path), location or "(top level)", message))
@@ -141,12 +145,14 @@ def validate_paths(paths: Iterable[Path], catalogue: Catalogue | None = None) ->
         else:
             problems.append(Problem(str(path), "(file)", "does not exist"))
     catalogue = catalogue or _shipped_catalogue()
+    # Catalogue files first, so a regimen is checked against the catalogue of its own folder.
+    files.sort(key=lambda file: file.name != CATALOGUE_FILE)
     seen: dict[tuple[str, str], str] = {}
     for file in files:
         model, found = load_file(file)
         problems.extend(found)
         if isinstance(model, Catalogue):
-            catalogue = model
+            catalogue = _merged(catalogue, model)
         elif isinstance(model, Regimen):
             key = (model.id, model.version)
             if key in seen:
@@ -154,6 +160,17 @@ def validate_paths(paths: Iterable[Path], catalogue: Catalogue | None = None) ->
             seen[key] = str(file)
             problems.extend(_cross_check(model, catalogue, str(file)))
     return problems
+
+
+def _merged(base: Catalogue, site: Catalogue) -> Catalogue:
+    """The base catalogue with the site's drugs added or replaced by id."""
+    site_ids = {drug.id for drug in site.drugs}
+    drugs = [drug for drug in base.drugs if drug.id not in site_ids] + list(site.drugs)
+    return Catalogue(schema_version=1, drugs=drugs)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
 
 
 def _shipped_catalogue() -> Catalogue:
@@ -178,13 +195,14 @@ def load_library(site_directory: Path | None = None) -> Library:
         model, found = load_file(site_catalogue)
         problems.extend(found)
         if isinstance(model, Catalogue):
-            catalogue = model
+            catalogue = _merged(catalogue, model)
     regimens: dict[str, Regimen] = {}
     versions: dict[tuple[str, str], Regimen] = {}
     origins: dict[tuple[str, str], str] = {}
     for directory in directories:
         site = directory != directories[0]
-        ids_here: dict[str, str] = {}
+        here: dict[tuple[str, str], str] = {}
+        best_here: dict[str, Regimen] = {}
         for file in _files(directory):
             if file.name == CATALOGUE_FILE:
                 continue
@@ -192,16 +210,33 @@ def load_library(site_directory: Path | None = None) -> Library:
             problems.extend(found)
             if not isinstance(model, Regimen):
                 continue
-            if model.id in ids_here:
-                problems.append(Problem(str(file), "id", f"{model.id} is also defined in {ids_here[model.id]}"))
+            key = (model.id, model.version)
+            if key in here:
+                problems.append(
+                    Problem(str(file), "version", f"{model.id} {model.version} is also defined in {here[key]}")
+                )
+                continue
+            if site and key in versions and versions[key] != model:
+                # A pinned plan must never see its version change content: a changed regimen needs a new version.
+                problems.append(
+                    Problem(
+                        str(file),
+                        "version",
+                        f"{model.id} {model.version} differs from the shipped file of the same "
+                        "version; give the site's change a new version",
+                    )
+                )
                 continue
             cross = _cross_check(model, catalogue, str(file))
             if cross:
                 problems.extend(cross)
                 continue
-            ids_here[model.id] = str(file)
-            key = (model.id, model.version)
+            here[key] = str(file)
             versions[key] = model
             origins[key] = ("site: " if site else "shipped: ") + file.name
-            regimens[model.id] = model  # the site directory comes last, so it overrides by id
+            best = best_here.get(model.id)
+            if best is None or _version_key(model.version) > _version_key(best.version):
+                best_here[model.id] = model
+        # Within a directory the highest version is current; the site directory comes last and overrides by id.
+        regimens.update(best_here)
     return Library(regimens, versions, catalogue, origins, tuple(problems))

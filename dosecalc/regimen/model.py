@@ -191,24 +191,24 @@ class DrugLine(_Model):
     def _check(self) -> DrugLine:
         self.day_list()  # raises on a bad day specification
         if self.choice is not None and not re.fullmatch(r"[a-z0-9.-]+=[a-z0-9.-]+", self.choice):
-            raise ValueError(f"choice must read 'group=option', got {self.choice!r}")
+            raise ValueError(f"@choice: must read 'group=option', got {self.choice!r}")
         if self.route is Route.ORAL and self.infusion is not None:
-            raise ValueError("an oral line has no infusion duration")
+            raise ValueError("@infusion: an oral line has no infusion duration")
         return self
 
     def day_list(self) -> tuple[int, ...]:
         if isinstance(self.days, str):
             match = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", self.days)
             if match is None:
-                raise ValueError(f"days must be a list such as [1, 8] or a range '1-14', got {self.days!r}")
+                raise ValueError(f"@days: days must be a list such as [1, 8] or a range '1-14', got {self.days!r}")
             first, last = int(match.group(1)), int(match.group(2))
             if not 1 <= first <= last:
-                raise ValueError(f"day range {self.days!r} must run forwards from day 1 or later")
+                raise ValueError(f"@days: day range {self.days!r} must run forwards from day 1 or later")
             return tuple(range(first, last + 1))
         if not self.days:
-            raise ValueError("days must name at least one day")
+            raise ValueError("@days: days must name at least one day")
         if sorted(set(self.days)) != list(self.days) or self.days[0] < 1:
-            raise ValueError(f"days must be increasing, distinct and from day 1, got {self.days!r}")
+            raise ValueError(f"@days: days must be increasing, distinct and from day 1, got {self.days!r}")
         return tuple(self.days)
 
     @property
@@ -289,12 +289,12 @@ class Phase(_Model):
     @model_validator(mode="after")
     def _bounded(self) -> Phase:
         if (self.cycles is None) == (self.duration is None):
-            raise ValueError("give exactly one of cycles or duration")
+            raise ValueError("@cycles: give exactly one of cycles or duration")
         if not self.drugs and not self.radiotherapy and self.local_interventions is None:
             raise ValueError("a phase needs drugs, radiotherapy or local interventions")
         orders = [d.order for d in self.drugs]
         if len(orders) != len(set(orders)):
-            raise ValueError(f"phase {self.id!r}: two drug lines share an order of administration")
+            raise ValueError("@drugs: two drug lines share an order of administration")
         return self
 
 
@@ -321,19 +321,21 @@ class Regimen(_Model):
             raise ValueError("two choice groups share an id")
         used: set[str] = set()
         for phase in self.phases:
-            choices = [d.choice for d in phase.drugs] + [r.choice for r in phase.radiotherapy]
-            for choice in choices:
+            places = [(f"drugs.{d.drug}", d.choice) for d in phase.drugs]
+            places += [(f"radiotherapy.{index}", r.choice) for index, r in enumerate(phase.radiotherapy)]
+            for place, choice in places:
                 if choice is None:
                     continue
                 group, option = choice.split("=")
+                where = f"@phases.{phase.id}.{place}.choice: "
                 if group not in groups:
-                    raise ValueError(f"phase {phase.id!r}: choice group {group!r} is not declared")
+                    raise ValueError(f"{where}choice group {group!r} is not declared in choice_groups")
                 if option not in groups[group]:
-                    raise ValueError(f"phase {phase.id!r}: {option!r} is not an option of group {group!r}")
+                    raise ValueError(f"{where}{option!r} is not an option of group {group!r}")
                 used.add(group)
-        unused = set(groups) - used
+        unused = sorted(set(groups) - used)
         if unused:
-            raise ValueError(f"choice group(s) {sorted(unused)} are declared but no line uses them")
+            raise ValueError(f"@choice_groups.{unused[0]}: is declared but no line uses it")
         return self
 
     def phase(self, phase_id: str) -> Phase:

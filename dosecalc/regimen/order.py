@@ -125,6 +125,14 @@ def _level_dose(line: DrugLine, dose_level: int) -> tuple[Any, str, list[Flag]]:
         return line.dose.amount, "protocol", []
     if dose_level <= len(line.dose_levels):
         return line.dose_levels[dose_level - 1], f"protocol dose level −{dose_level}", []
+    if line.dose.basis in (BasisKind.FLAT, BasisKind.ORAL_FIXED) and not line.dose_levels:
+        # Flat antibody doses are given in full (ASCO 2021); a reduction ladder does not apply to them.
+        note = f"{line.drug}: a flat dose without reduction levels; the protocol dose is given"
+        return (
+            line.dose.amount,
+            "protocol",
+            [Flag("dose_level.not_applicable", Severity.INFO, note, {"drug": line.drug, "dose_level": dose_level})],
+        )
     return (
         line.dose.amount,
         "protocol",
