@@ -90,8 +90,12 @@ def _cmd_show(args: argparse.Namespace) -> tuple[Payload, list[str]]:
         options = " | ".join(o.id for o in group.options) + (" | none" if group.optional else "")
         summary.append(f"Choice {group.id} ({group.name.en}): {options}")
     for phase in regimen.phases:
-        bound = f"{phase.cycles} cycles" if phase.cycles else _duration_text(phase.duration)
-        start = "optional, on " + phase.start.on_event if phase.start.on_event else "after the previous phase"
+        bound = _cycles_text(phase.cycles) if phase.cycles else _duration_text(phase.duration)
+        start = "after the previous phase" if phase.start.after == "previous" else "at the start of the regimen"
+        if phase.start.on_event:
+            start = f"optional, on {phase.start.on_event}"
+        elif phase.start.optional:
+            start = f"optional, {start}"
         summary.append(f"Phase {phase.id} ({phase.name.en}): every {phase.cycle_length_days} days, {bound}; {start}")
         for line in sorted(phase.drugs, key=lambda item: item.order):
             drug = library.catalogue.get(line.drug)
@@ -112,13 +116,17 @@ def _cmd_show(args: argparse.Namespace) -> tuple[Payload, list[str]]:
     return {"regimen": data, "origin": library.origins.get((regimen.id, regimen.version))}, summary
 
 
+def _cycles_text(count: int) -> str:
+    return "1 cycle" if count == 1 else f"{count} cycles"
+
+
 def _duration_text(duration: Any) -> str:
     parts = []
     if duration.months:
         anchor = "the phase's first dose" if duration.anchor == "phase-first-dose" else "the first PD-1 dose"
         parts.append(f"{duration.months} months from {anchor}")
     if duration.max_cycles:
-        parts.append(f"{duration.max_cycles} cycles")
+        parts.append(_cycles_text(duration.max_cycles))
     return " or ".join(parts) + (", whichever comes first" if len(parts) > 1 else "")
 
 
@@ -271,12 +279,16 @@ def _cmd_order(args: argparse.Namespace) -> tuple[Payload, list[str]]:
         summary.append(f"BSA: {format_quantity(order.bsa.bsa, 2)}")
     for line in order.lines:
         days = ", ".join(str(d) for d in line.days)
+        infusion = f" over {line.line.infusion}" if line.line.infusion else ""
         summary.append(
             f"{line.line.order}. {line.drug.display} ({line.drug.zh}) {line.basis_text}: "
-            f"DOSE {format_quantity(line.result.final, 1)} {line.line.route.value}, day {days} "
+            f"DOSE {format_quantity(line.result.final, 1)} {line.line.route.value}{infusion}, day {days} "
             f"(calculated {format_quantity(line.result.calculated, 2)}, "
             f"{format_number(line.result.deviation_percent, 2)} %; "
             f"per cycle {format_quantity(line.result.per_cycle, 1)})"
+        )
+        summary.extend(
+            f"     {text}" for text in (line.line.note, *line.line.premedication, *line.line.supportive) if text
         )
     summary.append("Policies:")
     summary.extend(f"  {name}: {value} ({dict(given).get(name, 'default')})" for name, value in order.policies)

@@ -346,7 +346,11 @@ class Regimen(_Model):
 
     @property
     def unconfirmed(self) -> bool:
-        return any(not d.dose.confirmed for p in self.phases for d in p.drugs)
+        return any(
+            not d.dose.confirmed or (d.weight_rule is not None and not d.weight_rule.dose.confirmed)
+            for p in self.phases
+            for d in p.drugs
+        )
 
 
 class Strength(_Model):

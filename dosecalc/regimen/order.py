@@ -25,7 +25,7 @@ from dosecalc.dosing import DoseBasis, DoseResult, calculate_dose, parse_dose_ba
 from dosecalc.errors import InputError
 from dosecalc.order import DEFAULT_POLICY, DosingPolicy
 from dosecalc.patient import Patient, Weight
-from dosecalc.regimen.model import BasisKind, Catalogue, Drug, DrugLine, Phase, Regimen, Route, Status
+from dosecalc.regimen.model import BasisKind, Catalogue, Drug, DrugLine, Phase, Regimen, Status
 from dosecalc.renal import AbsoluteGFR, RenalMethod, RenalResult, estimate_renal_function
 from dosecalc.rounding import RoundingRule, parse_round_step
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
@@ -323,6 +323,16 @@ def _compute_line(
             and patient.weight
             and patient.weight.kilograms < magnitude_in(Quantity(by_weight.below), KILOGRAM)
         ):
+            if dose_level:
+                flags.append(
+                    Flag(
+                        "dose_level.weight_rule",
+                        Severity.WARNING,
+                        f"{drug.display}: the weight rule sets the dose; dose level −{dose_level} is not "
+                        "applied — record a reduction as a dose modification",
+                        {"drug": drug.id},
+                    )
+                )
             amount = by_weight.dose.amount
             basis_source = f"weight rule: below {by_weight.below}"
         basis = parse_dose_basis(amount, limits)
@@ -382,7 +392,7 @@ def _drug_flags(drug: Drug, line: DrugLine, result: DoseResult) -> list[Flag]:
                 {"drug": drug.id},
             )
         )
-    if not drug.strengths and line.route is not Route.ORAL:
+    if not drug.strengths:
         flags.append(
             Flag(
                 "drug.no_strength_configured",
@@ -397,6 +407,16 @@ def _drug_flags(drug: Drug, line: DrugLine, result: DoseResult) -> list[Flag]:
                 "drug.strength_unconfirmed",
                 Severity.INFO,
                 f"{drug.display}: strengths not yet confirmed against the site formulary",
+                {"drug": drug.id},
+            )
+        )
+    if line.weight_rule is not None and not line.weight_rule.dose.confirmed:
+        flags.append(
+            Flag(
+                "regimen.value_unconfirmed",
+                Severity.WARNING,
+                f"{drug.display}: the weight-rule dose {line.weight_rule.dose.text()} is not confirmed "
+                "against its primary source",
                 {"drug": drug.id},
             )
         )

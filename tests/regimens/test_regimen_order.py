@@ -477,8 +477,8 @@ def test_order_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["order", *SALVAGE, *PATIENT_ARGS]) == 0
     out = capsys.readouterr().out
     assert f"{ESCC} v1.0.0 — phase salvage, cycle 1" in out
-    assert "DOSE 84.4 mg intravenous, day 1" in out  # 84.360 mg kept exact
-    assert "DOSE 200 mg intravenous, day 1" in out
+    assert "DOSE 84.4 mg intravenous over 1 h, day 1" in out  # 84.360 mg kept exact
+    assert "DOSE 200 mg intravenous over 30 min, day 1" in out
     assert "BLOCK: CARBOplatin: no dose limit configured" in out
     assert "WARNING: PACLitaxel: rounding to the vial step would exceed the maximum deviation" in out
 
