@@ -51,6 +51,13 @@ class DoseCalcError(Exception):
             self.params.update(params)
         super().__init__(self.one_line())
 
+    def for_field(self, field: str) -> DoseCalcError:
+        """The same error about another field name, e.g. ``weight`` checks reported for ``reference-weight``."""
+        return type(self)(
+            field, self.value, self.reason, expected=self.expected, code=self.code,
+            params={k: v for k, v in self.params.items() if k not in ("field", "value")},
+        )  # fmt: skip
+
     @property
     def message(self) -> str:
         """The message without the leading field name."""

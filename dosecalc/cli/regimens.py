@@ -24,7 +24,7 @@ from dosecalc.cli.calc import renal_options
 from dosecalc.cli.common import Handler, Parser, Payload, choice, patient_from
 from dosecalc.derivation import quantity_json
 from dosecalc.display import format_number, format_quantity
-from dosecalc.errors import InputError
+from dosecalc.errors import DoseCalcError, InputError
 from dosecalc.order import DEFAULT_POLICY, DosingPolicy
 from dosecalc.patient import Weight
 from dosecalc.regimen.loader import Library, load_library, validate_paths
@@ -245,8 +245,11 @@ def _cmd_order(args: argparse.Namespace) -> tuple[Payload, list[str]]:
     for name in ("regimen", "phase"):
         if getattr(args, name) is None:
             raise InputError(name, None, "is required", expected=f"--{name} (or --batch FILE)", code="value.missing")
-    if args.out is not None:
-        raise InputError("out", args.out, "is only used with --batch", expected="--batch ORDERS.csv --out REPORT")
+    for name in ("out", "tolerance"):
+        if getattr(args, name) is not None:
+            raise InputError(
+                name, getattr(args, name), "is only used with --batch", expected=f"--batch ORDERS.csv --{name} …"
+            )
     library = _library(args)
     regimen = _regimen(library, args.regimen)
     policy, given = policy_from(args)
@@ -260,7 +263,12 @@ def _cmd_order(args: argparse.Namespace) -> tuple[Payload, list[str]]:
             )
         gfr = measured_gfr(args.gfr)
     patient = patient_from(args, need_renal=True)
-    reference = Weight.parse(args.reference_weight) if args.reference_weight is not None else None
+    reference = None
+    if args.reference_weight is not None:
+        try:
+            reference = Weight.parse(args.reference_weight)
+        except DoseCalcError as error:
+            raise error.for_field("reference-weight") from None
     order = compute_regimen_order(
         regimen,
         library.catalogue,
@@ -341,3 +349,4 @@ def register(command: Callable[[str, str, Handler], Parser], sub: Any) -> None:
     p.add_argument("--site-regimens", help="a site directory of regimen files that override by id")
     p.add_argument("--batch", help="CSV of orders to re-check")
     p.add_argument("--out", help="report file for --batch: .csv or .json")
+    p.add_argument("--tolerance", help='largest accepted difference of a prescribed dose, e.g. "5%%" (default 5%%)')

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from dosecalc.bsa import BsaResult, body_surface_area
@@ -279,7 +280,7 @@ def _compute_line(
 ) -> OrderedLine:
     flags: list[Flag] = []
     days = line.day_list()
-    step = parse_round_step(drug.rounding_step) if drug.rounding_step else None
+    step = _round_step(drug.rounding_step)
     rule = RoundingRule(step, policy.max_deviation)
     if line.dose.basis is BasisKind.AUC:
         amount, basis_source, level_flags = _level_dose(line, dose_level)
@@ -335,7 +336,7 @@ def _compute_line(
                 )
             amount = by_weight.dose.amount
             basis_source = f"weight rule: below {by_weight.below}"
-        basis = parse_dose_basis(amount, limits)
+        basis = _dose_basis(amount, limits)
         needs_weight = basis.kind is CoreBasis.PER_KG
         result = calculate_dose(
             basis,
@@ -367,6 +368,17 @@ def _compute_line(
     flags.extend(_drug_flags(drug, line, result))
     result = _with(result, result.derivation.extended(flags=flags))
     return OrderedLine(drug, line, days, basis_text, basis_value, result, tuple(result.derivation.flags))
+
+
+@lru_cache(maxsize=512)
+def _round_step(text: str | None) -> Decimal | None:
+    # Regimen texts are validated and immutable: parse each once, not once per order.
+    return parse_round_step(text) if text else None
+
+
+@lru_cache(maxsize=1024)
+def _dose_basis(text: str, limits: PlausibilityLimits) -> DoseBasis:
+    return parse_dose_basis(text, limits)
 
 
 def _with(result: DoseResult, derivation: Derivation) -> DoseResult:
