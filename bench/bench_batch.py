@@ -49,7 +49,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from dosecalc.regimen.batch import BatchReport, recheck_orders
+from dosecalc.regimen.batch import POLICY_COLUMNS, REQUIRED_COLUMNS, BatchReport, recheck_orders
 from dosecalc.regimen.loader import Library, load_library
 
 ORDERS = 10_000
@@ -58,30 +58,8 @@ SEED = 20261121
 TARGET_S = 5.0
 REGIMEN = "escc-nct07016737"
 DRUGS = ("sintilimab", "camrelizumab", "paclitaxel", "docetaxel", "irinotecan", "carboplatin")
-HEADER = (
-    "order_id",
-    "patient_id",
-    "regimen",
-    "phase",
-    "cycle",
-    "choices",
-    "age",
-    "sex",
-    "height",
-    "weight",
-    "creatinine",
-    "bsa_formula",
-    "renal_method",
-    "gfr",
-    "weight_basis",
-    "creatinine_floor",
-    "gfr_cap",
-    "max_deviation",
-    "dose_level",
-    "reference_weight",
-    *(f"prescribed:{drug}" for drug in DRUGS),
-    "reason",
-)
+# The batch format's own column lists, so the bench file always matches what the batch reads.
+HEADER = (*REQUIRED_COLUMNS, *POLICY_COLUMNS, *(f"prescribed:{drug}" for drug in DRUGS), "reason")
 # mg/m² per dose level (0, −1, −2) of each chemotherapy option of the induction phase.
 INDUCTION_CHEMO = {
     "paclitaxel": (175.0, 150.0, 135.0),

@@ -12,7 +12,7 @@ a flag with a stable code.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -297,22 +297,8 @@ def _compute_line(
             source=source,
         )
         derivation = result.derivation.including(carboplatin.derivation)
-        result = DoseResult(
-            result.basis,
-            result.calculated,
-            result.final,
-            result.per_cycle,
-            result.days,
-            result.deviation_percent,
-            Derivation(
-                f"{drug.display} (AUC {format_number(float(amount))})",
-                derivation.inputs,
-                derivation.policies,
-                derivation.steps,
-                derivation.flags,
-                source,
-            ),
-        )
+        title = f"{drug.display} (AUC {format_number(float(amount))})"
+        result = replace(result, derivation=replace(derivation, title=title))
         basis_value: Any = float(amount)
         basis_text = f"AUC {format_number(float(amount))} mg/mL·min"
     else:
@@ -353,7 +339,7 @@ def _compute_line(
             rule_text = f"{line.weight_rule.dose.text()} below {line.weight_rule.below}, else {line.dose.text()}" + (
                 f" ({line.weight_rule.source})" if line.weight_rule.source else ""
             )
-            result = _with(result, result.derivation.extended(policies=(("Weight rule", rule_text),)))
+            result = replace(result, derivation=result.derivation.extended(policies=(("Weight rule", rule_text),)))
             if patient.weight is None:
                 flags.append(
                     Flag(
@@ -366,7 +352,7 @@ def _compute_line(
         basis_value = basis.amount
         basis_text = format_quantity(basis.amount)
     flags.extend(_drug_flags(drug, line, result))
-    result = _with(result, result.derivation.extended(flags=flags))
+    result = replace(result, derivation=result.derivation.extended(flags=flags))
     return OrderedLine(drug, line, days, basis_text, basis_value, result, tuple(result.derivation.flags))
 
 
@@ -379,18 +365,6 @@ def _round_step(text: str | None) -> Decimal | None:
 @lru_cache(maxsize=1024)
 def _dose_basis(text: str, limits: PlausibilityLimits) -> DoseBasis:
     return parse_dose_basis(text, limits)
-
-
-def _with(result: DoseResult, derivation: Derivation) -> DoseResult:
-    return DoseResult(
-        result.basis,
-        result.calculated,
-        result.final,
-        result.per_cycle,
-        result.days,
-        result.deviation_percent,
-        derivation,
-    )
 
 
 def _drug_flags(drug: Drug, line: DrugLine, result: DoseResult) -> list[Flag]:
