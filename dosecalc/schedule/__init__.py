@@ -1,0 +1,1 @@
+"""Cycle calendars: the clinic calendar, plan computation, iCalendar export and calendar pages."""
