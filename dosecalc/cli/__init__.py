@@ -25,7 +25,7 @@ import sys
 from collections.abc import Sequence
 
 from dosecalc import __version__
-from dosecalc.cli import calc, regimens
+from dosecalc.cli import calc, regimens, schedule
 from dosecalc.cli.common import (
     EXIT_INTERNAL,
     EXIT_INVALID_INPUT,
@@ -54,6 +54,7 @@ def _build_parser() -> Parser:
 
     calc.register(command)
     regimens.register(command, sub)
+    schedule.register(command)
     parser.set_defaults(commands=sub.choices)
     return parser
 

@@ -34,19 +34,19 @@ from dosecalc.renal import RenalMethod, WeightBasis, measured_gfr, parse_creatin
 from dosecalc.rounding import parse_max_deviation
 from dosecalc.units import parse_number
 
-__all__ = ["order_payload", "parse_choices", "policy_from", "register"]
+__all__ = ["library_from", "order_payload", "parse_choices", "policy_from", "regimen_from", "register"]
 
 
 class ValidationFailedError(Exception):
     """``regimens validate`` found problems; they have been printed."""
 
 
-def _library(args: argparse.Namespace) -> Library:
+def library_from(args: argparse.Namespace) -> Library:
     site = getattr(args, "site_regimens", None)
     return load_library(Path(site) if site else None)
 
 
-def _regimen(library: Library, regimen_id: str) -> Regimen:
+def regimen_from(library: Library, regimen_id: str) -> Regimen:
     if regimen_id not in library.regimens:
         raise InputError(
             "regimen",
@@ -58,7 +58,7 @@ def _regimen(library: Library, regimen_id: str) -> Regimen:
 
 
 def _cmd_list(args: argparse.Namespace) -> tuple[Payload, list[str]]:
-    library = _library(args)
+    library = library_from(args)
     rows = [
         {
             "id": r.id,
@@ -77,8 +77,8 @@ def _cmd_list(args: argparse.Namespace) -> tuple[Payload, list[str]]:
 
 
 def _cmd_show(args: argparse.Namespace) -> tuple[Payload, list[str]]:
-    library = _library(args)
-    regimen = _regimen(library, args.id)
+    library = library_from(args)
+    regimen = regimen_from(library, args.id)
     data = regimen.model_dump(mode="json")
     summary = [
         f"{regimen.id} v{regimen.version} ({regimen.status.value}, review by {regimen.review_date:%d %b %Y})",
@@ -250,8 +250,8 @@ def _cmd_order(args: argparse.Namespace) -> tuple[Payload, list[str]]:
             raise InputError(
                 name, getattr(args, name), "is only used with --batch", expected=f"--batch ORDERS.csv --{name} …"
             )
-    library = _library(args)
-    regimen = _regimen(library, args.regimen)
+    library = library_from(args)
+    regimen = regimen_from(library, args.regimen)
     policy, given = policy_from(args)
     if args.dose_level is not None:
         given.append(("Dose level", "command line"))
