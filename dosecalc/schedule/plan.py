@@ -31,7 +31,7 @@ from dateutil.relativedelta import relativedelta
 from dosecalc.derivation import Flag, Severity
 from dosecalc.errors import InputError
 from dosecalc.regimen.model import Catalogue, DrugLine, Phase, Radiotherapy, Regimen, Route
-from dosecalc.schedule.clinic import ClinicCalendar
+from dosecalc.schedule.clinic import ClinicCalendar, MovePolicy
 
 __all__ = [
     "CycleFact",
@@ -250,10 +250,12 @@ def _stop_earlier_phases(state: _State, phases: list[PhasePlan], begin: dt.date,
     state.events = [e for e in state.events if e.date < begin]
     for index, earlier in enumerate(phases):
         if earlier.id in stopped:
-            remaining = [e.date for e in state.events if e.phase == earlier.id]
+            remaining = [e for e in state.events if e.phase == earlier.id]
             phases[index] = replace(
                 earlier,
-                end=max(remaining) if remaining else None,
+                end=max(e.date for e in remaining) if remaining else None,
+                cycles=len({e.cycle for e in remaining if e.cycle is not None}),
+                next_start=None,
                 stop_rule=f"{earlier.stop_rule}; stopped on {begin:%d %b %Y} by {phase.id}",
             )
             state.flags.append(
@@ -315,38 +317,50 @@ def _plan_phase(
         )
     courses = _courses(phase, choices)
     with_radiotherapy = bool(courses)
+    if with_radiotherapy and (phase.id, 1) not in facts:
+        begin = _open(clinic, begin, radiotherapy=True, move=MovePolicy.NEXT)  # the first radiotherapy day
     length = dt.timedelta(days=phase.cycle_length_days)
     max_cycles = phase.cycles or (phase.duration.max_cycles if phase.duration else None)
     stop_date: dt.date | None = None
     rule_parts = [f"{phase.cycles} cycles"] if phase.cycles else []
     first_event = len(state.events)
     previous_day1: dt.date | None = None
+    previous_moved = False
+    shift = dt.timedelta(0)  # delays and lost weeks so far, on the fixed-weekday grid of a radiotherapy phase
     cycle = 0
     while True:
         cycle += 1
         if max_cycles is not None and cycle > max_cycles:
             break
         planned = begin if previous_day1 is None else previous_day1 + length
-        if with_radiotherapy and previous_day1 is not None:
-            planned = begin + length * (cycle - 1)  # weekly chemotherapy stays on the phase's weekday
         delay = delays.get((phase.id, cycle))
         if delay is not None:
             planned += dt.timedelta(days=delay.days)
+            shift += dt.timedelta(days=delay.days)
+        if with_radiotherapy:
+            planned = begin + length * (cycle - 1) + shift  # weekly chemotherapy stays on the phase's weekday
         fact = facts.get((phase.id, cycle))
         if fact is not None:
             day1, moved_from = fact.day1, None
         else:
             day1 = _open(clinic, planned, with_radiotherapy)
+            if with_radiotherapy and abs((day1 - planned).days) >= 7:
+                # A whole closed week: this cycle takes the next week and so do the rest, one cycle a week.
+                shift += dt.timedelta(days=7 * ((day1 - planned).days // 7))
             moved_from = planned if day1 != planned else None
         if phase.duration is not None and phase.duration.months is not None:
-            anchor = _anchor(phase, state, first_event, day1, catalogue)
-            stop_date = anchor + relativedelta(months=phase.duration.months)
+            if stop_date is None:  # fixed by the first cycle, or by an earlier PD-1 dose
+                first_pd1 = state.first_pd1 if phase.duration.anchor == "first-pd1-dose" else None
+                stop_date = (first_pd1 or day1) + relativedelta(months=phase.duration.months)
             if day1 >= stop_date:
                 break
         if stop is not None and day1 >= stop.date:
             break
         if previous_day1 is not None:
-            _check_interval(state, phase, cycle, previous_day1, day1, delay, fact, moved_from)
+            # A closure that moved either day explains a short gap; only what a person entered can be blocked.
+            by_closure = (moved_from is not None or previous_moved) and fact is None
+            by_closure = by_closure and (delay is None or delay.days > 0)
+            _check_interval(state, phase, cycle, previous_day1, day1, delay, fact, by_closure)
         if delay is not None and delay.days > 0:
             state.flags.append(
                 Flag(
@@ -359,7 +373,10 @@ def _plan_phase(
             )
         _cycle_events(catalogue, phase, cycle, day1, moved_from, choices, clinic, with_radiotherapy, state)
         previous_day1 = day1
+        previous_moved = moved_from is not None
     cycles_done = cycle - 1
+    if stop is not None:
+        state.events[first_event:] = [e for e in state.events[first_event:] if e.date < stop.date]
     for course in courses:
         _fractions(phase, course, begin, clinic, stop, state)
     if phase.local_interventions is not None:
@@ -394,21 +411,24 @@ def _plan_phase(
     return PhasePlan(phase.id, begin, end, rule, cycles_done, stop_date, following)
 
 
-def _open(clinic: ClinicCalendar, day: dt.date, radiotherapy: bool) -> dt.date:
+def _open(clinic: ClinicCalendar, day: dt.date, radiotherapy: bool, move: MovePolicy | None = None) -> dt.date:
+    """The open day for a treatment planned on ``day``; in a radiotherapy phase, an open weekday."""
     if not radiotherapy:
-        return clinic.open_day(day)
-    candidate = clinic.open_day(day, radiotherapy=True)
-    while candidate.weekday() >= 5:  # radiotherapy weeks are Monday–Friday
-        candidate = clinic.open_day(candidate + _ONE_DAY, radiotherapy=True)
-    return candidate
+        return clinic.open_day(day, move=move)
+    step = dt.timedelta(days=1 if (move or clinic.move) is MovePolicy.NEXT else -1)
+    candidate = day
+    for _ in range(60):
+        if _radiotherapy_day(clinic, candidate):
+            return candidate
+        candidate += step
+    raise InputError(
+        "closures", day.isoformat(), "has no open radiotherapy day within 60 days",
+        expected="a clinic calendar with open weekdays",
+    )  # fmt: skip
 
 
-def _anchor(phase: Phase, state: _State, first_event: int, day1: dt.date, catalogue: Catalogue) -> dt.date:
-    assert phase.duration is not None
-    if phase.duration.anchor == "first-pd1-dose" and state.first_pd1 is not None:
-        return state.first_pd1
-    own = [e.date for e in state.events[first_event:] if e.kind is EventKind.DRUG]
-    return min(own) if own else day1
+def _radiotherapy_day(clinic: ClinicCalendar, day: dt.date) -> bool:
+    return day.weekday() < 5 and clinic.radiotherapy_closure(day) is None
 
 
 def _check_interval(
@@ -419,13 +439,13 @@ def _check_interval(
     day1: dt.date,
     delay: Delay | None,
     fact: CycleFact | None,
-    moved_from: dt.date | None,
+    by_closure: bool,
 ) -> None:
     gap = (day1 - previous).days
     if gap >= phase.cycle_length_days:
         return
     reason = (delay.reason if delay else None) or (fact.reason if fact else None)
-    if moved_from is not None and not reason:
+    if by_closure and not reason and gap > 0:
         state.flags.append(
             Flag(
                 "interval.short_by_closure",
