@@ -520,8 +520,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     days = [first.replace(day=1) + dt.timedelta(days=n) for n in range((last - first.replace(day=1)).days + 40)]
     closures = {d: c for d in days if (c := cn.closure(d)) is not None}
     working = frozenset(d for d in days if d.weekday() >= 5 and d not in closures)
-    spans = [(p.start, p.next_start, p.id) for p in plan_cn.phases if p.start is not None and p.next_start]
-    spans = [(s, min([e, *(t for t, _, _ in spans if t > s)]), i) for s, e, i in spans]
+    # A phase covers the days up to its next_start, or up to the start of the phase that stopped it.
+    starts = sorted(p.start for p in plan_cn.phases if p.start is not None)
+    spans = []
+    for p in plan_cn.phases:
+        if p.start is None or p.end is None:
+            continue
+        later = [t for t in starts if t > p.start]
+        end = p.next_start or p.end + dt.timedelta(days=1)
+        if later:
+            end = later[0] if p.next_start is None else min(end, later[0])
+        spans.append((p.start, end, p.id))
     pages = calendar_pages(plan_cn, cn)
     if floor_pages(plan_cn.events, closures, working, spans) != as_floor_pages(pages):
         raise SystemExit("floor_pages disagrees with calendar_pages")

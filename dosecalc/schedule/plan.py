@@ -317,6 +317,7 @@ def _plan_phase(
         )
     courses = _courses(phase, choices)
     with_radiotherapy = bool(courses)
+    phase_start = begin  # as given (e.g. the date of progression); the grid may start on the next open day
     if with_radiotherapy and (phase.id, 1) not in facts:
         begin = _open(clinic, begin, radiotherapy=True, move=MovePolicy.NEXT)  # the first radiotherapy day
     length = dt.timedelta(days=phase.cycle_length_days)
@@ -343,10 +344,10 @@ def _plan_phase(
         if fact is not None:
             day1, moved_from = fact.day1, None
         else:
-            day1 = _open(clinic, planned, with_radiotherapy)
-            if with_radiotherapy and abs((day1 - planned).days) >= 7:
-                # A whole closed week: this cycle takes the next week and so do the rest, one cycle a week.
-                shift += dt.timedelta(days=7 * ((day1 - planned).days // 7))
+            day1 = _day_one(clinic, phase, cycle, planned, begin, choices, with_radiotherapy)
+            if with_radiotherapy:
+                # Moved into a later week: the rest follow a week later, so no week has two doses.
+                shift += dt.timedelta(days=7 * _weeks_between(planned, day1))
             moved_from = planned if day1 != planned else None
         if phase.duration is not None and phase.duration.months is not None:
             if stop_date is None:  # fixed by the first cycle, or by an earlier PD-1 dose
@@ -408,7 +409,35 @@ def _plan_phase(
     following = previous_day1 + length if previous_day1 is not None else (end + _ONE_DAY if end else None)
     if end is not None and following is not None and following <= end:
         following = end + _ONE_DAY
-    return PhasePlan(phase.id, begin, end, rule, cycles_done, stop_date, following)
+    return PhasePlan(phase.id, phase_start, end, rule, cycles_done, stop_date, following)
+
+
+def _day_one(
+    clinic: ClinicCalendar,
+    phase: Phase,
+    cycle: int,
+    planned: dt.date,
+    begin: dt.date,
+    choices: Mapping[str, str],
+    with_radiotherapy: bool,
+) -> dt.date:
+    """The open day for a planned day 1, by the move policy, with three exceptions.
+
+    - Oral treatment taken at home does not move: an all-oral cycle keeps its planned day 1.
+    - Nothing moves before the phase begins: a first day on a closure goes forward.
+    - Weekly chemotherapy with radiotherapy never moves back into the previous week (that week has its dose).
+    """
+    lines = _selected(phase.drugs, choices, cycle)
+    if lines and all(line.route is Route.ORAL for line in lines):
+        return planned
+    day1 = _open(clinic, planned, with_radiotherapy)
+    backwards_too_far = day1 < begin or (with_radiotherapy and _weeks_between(planned, day1) < 0)
+    return _open(clinic, planned, with_radiotherapy, move=MovePolicy.NEXT) if backwards_too_far else day1
+
+
+def _weeks_between(first: dt.date, second: dt.date) -> int:
+    """How many calendar weeks (Monday to Sunday) lie between the weeks of two dates."""
+    return ((second - dt.timedelta(days=second.weekday())) - (first - dt.timedelta(days=first.weekday()))).days // 7
 
 
 def _open(clinic: ClinicCalendar, day: dt.date, radiotherapy: bool, move: MovePolicy | None = None) -> dt.date:
@@ -451,7 +480,7 @@ def _check_interval(
                 "interval.short_by_closure",
                 Severity.WARNING,
                 f"{phase.id} cycle {cycle} day 1 is {gap} days after the previous one (the regimen says "
-                f"{phase.cycle_length_days}) because a closure moved it earlier",
+                f"{phase.cycle_length_days}) because a closure moved a day 1",
                 {"phase": phase.id, "cycle": cycle, "gap": gap},
             )
         )
@@ -482,9 +511,12 @@ def _cycle_events(
 ) -> None:
     lines = _selected(phase.drugs, choices, cycle)
     if lines:
+        # The go/no-go visit needs an open clinic; for treatment taken at home it comes before day 1.
+        at_home = all(line.route is Route.ORAL for line in lines)
+        check_day = clinic.open_day(day1, move=MovePolicy.PREVIOUS) if at_home else day1
         state.events.append(
             Event(
-                day1,
+                check_day,
                 EventKind.CHECK,
                 phase.id,
                 cycle,
@@ -566,9 +598,23 @@ def _apply_dose_facts(state: _State, dose_facts: Iterable[DoseFact]) -> None:
     if not facts:
         return
     updated = []
+    matched: set[tuple[str, int, str, int]] = set()
     for event in state.events:
-        fact = facts.get((event.phase, event.cycle or 0, event.drug or "", event.day or 0))
+        key = (event.phase, event.cycle or 0, event.drug or "", event.day or 0)
+        fact = facts.get(key)
         if fact is not None and event.kind is EventKind.DRUG:
             event = replace(event, status=fact.status, note=fact.note or event.note)
+            matched.add(key)
         updated.append(event)
     state.events = updated
+    for key, fact in facts.items():
+        if key not in matched:
+            state.flags.append(
+                Flag(
+                    "fact.unmatched",
+                    Severity.WARNING,
+                    f"recorded {fact.status} dose of {fact.drug} ({fact.phase} cycle {fact.cycle} day {fact.day}) "
+                    "matches no planned administration; check the record",
+                    {"phase": fact.phase, "cycle": fact.cycle},
+                )
+            )

@@ -669,6 +669,32 @@ def test_move_previous_before_an_adjusted_working_saturday_terminates() -> None:
     assert all(e.date.weekday() < 5 for e in drug_events(plan, "salvage"))
 
 
+@pytest.mark.parametrize(
+    ("move", "salvage"),
+    [
+        pytest.param(
+            MovePolicy.NEXT,
+            date(2020, 1, 8),
+            id="next-spring-festival-2020",
+        ),
+        pytest.param(
+            MovePolicy.PREVIOUS,
+            date(2021, 2, 10),
+            id="previous-spring-festival-2021",
+        ),
+        pytest.param(MovePolicy.NEXT, date(2026, 2, 9), id="next-spring-festival-2026"),
+        pytest.param(MovePolicy.NEXT, date(2026, 9, 28), id="next-national-day-2026"),
+    ],
+)
+def test_weekly_chemotherapy_gives_one_dose_per_radiotherapy_week(move: MovePolicy, salvage: date) -> None:
+    plan = plan_for(salvage, calendar=ClinicCalendar(move=move), phase_starts={"salvage": salvage})
+    dates = [e.date for e in drug_events(plan, "salvage", "paclitaxel")]
+    rt_days = {e.date for e in fractions(plan)}
+    assert len(dates) == 5
+    assert all(d in rt_days for d in dates)
+    assert len({d.isocalendar()[:2] for d in dates}) == 5  # one a week, never two in a week
+
+
 # --- properties over start dates ------------------------------------------------------------------------------
 
 PROPERTIES = settings(max_examples=120, deadline=None)
