@@ -1,0 +1,1 @@
+"""Patient records: SQLite by default, PostgreSQL for shared wards; one code path for both."""
