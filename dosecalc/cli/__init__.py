@@ -12,6 +12,19 @@ Commands (other tools call these; names and JSON keys are a contract):
     dosecalc eqd2 --alpha-beta "10 Gy" (--dose D --fractions N | --course D N ...) [--json]
     dosecalc demo [--json]
 
+Regimens, orders and calendars (dosecalc.cli.regimens, dosecalc.cli.schedule):
+
+    dosecalc regimens list | show ID | validate PATH...
+    dosecalc order --regimen ID --phase P [--cycle N] [--choose G=O ...] <patient options> [...] [--json]
+    dosecalc order --batch ORDERS.csv [--out REPORT.csv|.json] [--tolerance "5%"]
+    dosecalc schedule --regimen ID --start YYYY-MM-DD [--choose G=O ...] [--phase-start P=DATE ...]
+                      [--closures CN|none] [--delay [PHASE:]CYCLE=DAYS[:REASON] ...] [--json] [--ics FILE]
+
+Patient records, all with --db URL (dosecalc.cli.records):
+
+    dosecalc user add | patient add|list|show | measure | plan create | give | ledger PATIENT
+    dosecalc audit verify | backup --out FILE | restore --from FILE
+
 Invalid input: exit status 2 and one line on stderr naming the field; with
 ``--json`` also ``{"error": {"field": ..., "message": ...}}`` on stdout. A
 traceback never reaches the user.
@@ -25,7 +38,7 @@ import sys
 from collections.abc import Sequence
 
 from dosecalc import __version__
-from dosecalc.cli import calc, regimens, schedule
+from dosecalc.cli import calc, records, regimens, schedule
 from dosecalc.cli.common import (
     EXIT_INTERNAL,
     EXIT_INVALID_INPUT,
@@ -55,6 +68,7 @@ def _build_parser() -> Parser:
     calc.register(command)
     regimens.register(command, sub)
     schedule.register(command)
+    records.register(command, sub)
     parser.set_defaults(commands=sub.choices)
     return parser
 

@@ -80,10 +80,15 @@ def normalised(parser: Parser, arguments: list[str]) -> list[str]:
     commands: dict[str, argparse.ArgumentParser] = parser.get_default("commands")
     if not arguments or arguments[0] not in commands:
         return arguments
-    actions = commands[arguments[0]]._actions
+    target, depth = commands[arguments[0]], 1
+    # Nested commands (``patient add``, ``regimens show``): use the innermost parser's options.
+    for action in target._actions:
+        if isinstance(action, argparse._SubParsersAction) and len(arguments) > 1 and arguments[1] in action.choices:
+            target, depth = action.choices[arguments[1]], 2
+    actions = target._actions
     single = {option for a in actions if a.option_strings and a.nargs is None for option in a.option_strings}
     repeatable = {option for a in actions if isinstance(a, argparse._AppendAction) for option in a.option_strings}
-    out, seen, index = [arguments[0]], set(), 1
+    out, seen, index = list(arguments[:depth]), set(), depth
     while index < len(arguments):
         token = arguments[index]
         name = token.split("=", 1)[0]

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, Text, insert, select, text, type_coerce
 
 from dosecalc import __version__
 from dosecalc.store.schema import audit_log
@@ -96,6 +96,13 @@ def append(
     return digest
 
 
+_JSON_COLUMNS = ("old_value", "new_value")
+
+
+def _loaded(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _plain(value: Any) -> Any:
     """JSON-safe, so the stored value reads back exactly as it was hashed."""
     return None if value is None else json.loads(_canonical(value))
@@ -119,22 +126,34 @@ class ChainCheck:
         )
 
 
+def _problem(row: Any, expected_seq: int, previous: str) -> str | None:
+    """What is wrong with one entry, or None."""
+    if row["seq"] != expected_seq:
+        return f"entry {expected_seq} is missing"
+    if row["prev_hash"] != previous:
+        return "its link to the previous entry does not match"
+    try:
+        fields = {name: _loaded(row[name]) if name in _JSON_COLUMNS else row[name] for name in _HASHED}
+    except ValueError:
+        return "its content was changed after it was written (unreadable)"
+    if entry_hash(previous, fields) != row["entry_hash"]:
+        return "its content was changed after it was written"
+    return None
+
+
 def verify_chain(connection: Connection) -> ChainCheck:
     """Recompute every hash in order; report the first entry that does not match, and whose records it touches."""
     previous = GENESIS
     expected_seq = 1
     count = 0
-    rows = connection.execute(select(audit_log).order_by(audit_log.c.seq)).mappings()
+    # The JSON columns are read as stored text where the driver allows, so a changed byte that breaks the
+    # JSON is reported as a broken entry rather than failing to load.
+    raw = [type_coerce(column, Text).label(column.name) if column.name in _JSON_COLUMNS else column
+           for column in audit_log.c]  # fmt: skip
+    rows = connection.execute(select(*raw).order_by(audit_log.c.seq)).mappings()
     for row in rows:
         count += 1
-        fields = {name: row[name] for name in _HASHED}
-        problem = None
-        if row["seq"] != expected_seq:
-            problem = f"entry {expected_seq} is missing"
-        elif row["prev_hash"] != previous:
-            problem = "its link to the previous entry does not match"
-        elif entry_hash(previous, fields) != row["entry_hash"]:
-            problem = "its content was changed after it was written"
+        problem = _problem(row, expected_seq, previous)
         if problem is not None:
             affected = {row["patient_id"]} if row["patient_id"] is not None else set()
             # Everything after a break is unverifiable too: its patients are protected as well.

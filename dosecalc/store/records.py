@@ -15,20 +15,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, RowMapping, and_, func, insert, or_, select, update
 
+from dosecalc.dosing import parse_dose_basis
 from dosecalc.errors import DoseCalcError, InputError
 from dosecalc.labs import LAB_KINDS, parse_lab
 from dosecalc.patient import Height, MeasurementSource, SerumCreatinine, Weight, parse_sex
+from dosecalc.radiotherapy import parse_course
 from dosecalc.store.audit import SYSTEM, Actor, ChainCheck, append, verify_chain
 from dosecalc.store.db import StoreError, make_engine, migrate, resolve_url, transaction
 from dosecalc.store.schema import (
     administrations,
     adverse_events,
+    audit_log,
     measurements,
     orders,
     patients,
@@ -486,6 +490,7 @@ class Store:
 
     def record_print(self, by: Actor, order_id: int, what: str) -> None:
         order = self.order(order_id)
+        self._writable(order["patient_id"])
         with transaction(self.engine) as connection:
             if order["status"] == "verified":
                 self._bump(connection, orders, order_id, order["row_version"], {"status": "printed"})
@@ -591,6 +596,8 @@ class Store:
     ) -> int:
         if not source.strip():
             raise InputError("source", source, "is required", expected="where the figure comes from")
+        if not re.fullmatch(r"\s*\d+\s+cycles?\s*", total_text or ""):  # "6 cycles" of an antibody is a total too
+            parse_dose_basis(total_text, field="total")  # a total in mg/m² or mg, checked now rather than at use
         self._writable(patient_id)
         with transaction(self.engine) as connection:
             values = {"patient_id": patient_id, "drug": drug, "total_text": total_text.strip(),
@@ -613,6 +620,7 @@ class Store:
     ) -> int:
         if not site.strip() or not source.strip():
             raise InputError("site", site, "and source are required", expected="the treated site and the source")
+        parse_course(f"{total_gy} Gy", fractions, dose_field="total", fractions_field="fractions")
         self._writable(patient_id)
         with transaction(self.engine) as connection:
             values = {"patient_id": patient_id, "site": site.strip(), "total_gy": float(total_gy),
@@ -666,14 +674,22 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
     except DoseCalcError:
         raise
     except Exception as error:  # a migration that cannot run: the transaction rolled back
+        shown = engine.url.render_as_string(hide_password=True)  # never print a password
         raise StoreError(
-            "db", resolve_url(url), f"cannot be prepared: {error}", expected="a reachable, writable database"
+            "db", shown, f"cannot be prepared: {type(error).__name__}", expected="a reachable, writable database"
         ) from None
     store = Store(engine)
     store.check_chain()
     if not store.chain.ok:
         with transaction(engine) as connection:
-            append(connection, SYSTEM, "alarm", "audit_log", store.chain.first_bad_seq, reason=store.chain.one_line())
+            last = connection.execute(
+                select(audit_log.c.action, audit_log.c.entity_id).order_by(audit_log.c.seq.desc()).limit(1)
+            ).first()
+            # One alarm per break, not one per start-up.
+            if last is None or (last.action, last.entity_id) != ("alarm", store.chain.first_bad_seq):
+                append(
+                    connection, SYSTEM, "alarm", "audit_log", store.chain.first_bad_seq, reason=store.chain.one_line()
+                )
     return store
 
 

@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: The Alembic revision this code expects (dosecalc/store/migrations/versions).
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 metadata = MetaData(
     naming_convention={
@@ -115,6 +115,7 @@ plans = Table(
     Column("created_by", ForeignKey("users.id"), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("row_version", Integer, nullable=False, default=1),
+    Index("ix_plans_patient", "patient_id"),
 )
 
 orders = Table(
@@ -184,6 +185,7 @@ prior_chemotherapy = Table(
     Column("entered_by", ForeignKey("users.id"), nullable=False),
     Column("entered_at", DateTime(timezone=True), nullable=False),
     Column("row_version", Integer, nullable=False, default=1),
+    Index("ix_prior_chemotherapy_patient", "patient_id"),
 )
 
 prior_radiotherapy = Table(
@@ -199,6 +201,7 @@ prior_radiotherapy = Table(
     Column("entered_by", ForeignKey("users.id"), nullable=False),
     Column("entered_at", DateTime(timezone=True), nullable=False),
     Column("row_version", Integer, nullable=False, default=1),
+    Index("ix_prior_radiotherapy_patient", "patient_id"),
 )
 
 audit_log = Table(
