@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Text, insert, select, text, type_coerce
+from sqlalchemy import Connection, Text, insert, select, text, type_coerce, update
 
 from dosecalc import __version__
-from dosecalc.store.schema import audit_log
+from dosecalc.store.schema import audit_head, audit_log
 
 __all__ = ["GENESIS", "Actor", "ChainCheck", "append", "entry_hash", "verify_chain"]
 
@@ -93,6 +93,9 @@ def append(
     }
     digest = entry_hash(prev, fields)
     connection.execute(insert(audit_log).values(**fields, prev_hash=prev, entry_hash=digest))
+    moved = connection.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=seq, entry_hash=digest))
+    if moved.rowcount == 0:
+        connection.execute(insert(audit_head).values(id=1, seq=seq, entry_hash=digest))
     return digest
 
 
@@ -163,4 +166,14 @@ def verify_chain(connection: Connection) -> ChainCheck:
             return ChainCheck(False, count, min(row["seq"], expected_seq), problem, frozenset(affected))
         previous = row["entry_hash"]
         expected_seq += 1
+    head = connection.execute(select(audit_head.c.seq, audit_head.c.entry_hash).where(audit_head.c.id == 1)).first()
+    last_seq = expected_seq - 1
+    if (head is None and count) or (head is not None and (head.seq, head.entry_hash) != (last_seq, previous)):
+        newest = head.seq if head is not None else "unknown"
+        return ChainCheck(
+            False,
+            count,
+            last_seq + 1,
+            f"the newest entries were removed (the trail ended at entry {newest}, now at {last_seq})",
+        )
     return ChainCheck(True, count)

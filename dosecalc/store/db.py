@@ -165,8 +165,29 @@ def migrate(engine: Engine, target: str = "head") -> Path | None:
     database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
     if database and before is not None and Path(database).exists():
         backup = _backup_sqlite(Path(database), before)
-    with transaction(engine) as connection:
-        command.upgrade(_migrations_config(connection), target)
+    if engine.url.get_backend_name() != "sqlite":
+        with transaction(engine) as connection:
+            command.upgrade(_migrations_config(connection), target)
+        return backup
+    # SQLite: a migration that rebuilds a referenced table needs foreign keys off, which SQLite only allows
+    # outside a transaction; they are checked as a whole before the migration commits, then switched back on.
+    with engine.connect() as connection:
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                command.upgrade(_migrations_config(connection), target)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise StoreError(
+                        "db",
+                        _where(engine),
+                        f"migration would break a reference in {broken[0]}",
+                        expected="a migration that keeps every reference",
+                    )
+        except (OperationalError, DBAPIError) as error:
+            raise StoreError("db", _where(engine), _explain(error), expected="a migration that completes") from None
+        finally:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
     return backup
 
 

@@ -672,8 +672,10 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
         if upgrade:
             migrate(engine)
     except DoseCalcError:
+        engine.dispose()
         raise
     except Exception as error:  # a migration that cannot run: the transaction rolled back
+        engine.dispose()
         shown = engine.url.render_as_string(hide_password=True)  # never print a password
         raise StoreError(
             "db", shown, f"cannot be prepared: {type(error).__name__}", expected="a reachable, writable database"

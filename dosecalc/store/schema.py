@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: The Alembic revision this code expects (dosecalc/store/migrations/versions).
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 metadata = MetaData(
     naming_convention={
@@ -224,4 +224,14 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("entry_hash", String(64), nullable=False),
     UniqueConstraint("entry_hash"),
+)
+
+#: The newest entry of the audit trail, written in the same transaction as every entry: removing the newest
+#: entries from audit_log leaves this pointing past the end, which the chain check reports.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("seq", Integer, nullable=False),
+    Column("entry_hash", String(64), nullable=False),
 )
