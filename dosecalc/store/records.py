@@ -363,6 +363,67 @@ class Store:
             )
         return int(plan_id)
 
+    def plans_of(self, patient_id: int) -> list[RowMapping]:
+        """The patient's plans, newest first."""
+        with self.engine.connect() as connection:
+            return list(
+                connection.execute(
+                    select(plans).where(plans.c.patient_id == patient_id).order_by(plans.c.id.desc())
+                ).mappings()
+            )
+
+    def orders_of(self, patient_id: int) -> list[RowMapping]:
+        """The patient's orders, newest first."""
+        with self.engine.connect() as connection:
+            return list(
+                connection.execute(
+                    select(orders).where(orders.c.patient_id == patient_id).order_by(orders.c.id.desc())
+                ).mappings()
+            )
+
+    def update_plan_schedule(
+        self,
+        by: Actor,
+        plan_id: int,
+        expected_version: int,
+        *,
+        phase_starts: Mapping[str, dt.date] | None = None,
+        delays: Sequence[Mapping[str, Any]] | None = None,
+        reason: str,
+    ) -> None:
+        """Record an event date (e.g. progression) or a cycle delay on a plan; the calendar is recomputed from it.
+
+        ``delays`` items: ``{"phase": str | None, "cycle": int, "days": int, "reason": str}``.
+        """
+        if not reason.strip():
+            raise InputError("reason", reason, "is required to change a schedule", expected="why it changes")
+        plan = self.plan(plan_id)
+        self._writable(plan["patient_id"])
+        policies = dict(plan["policies"])
+        changes: dict[str, Any] = {}
+        if delays is not None:
+            for delay in delays:
+                if not isinstance(delay.get("cycle"), int) or not isinstance(delay.get("days"), int):
+                    raise InputError("delay", delay, "needs a cycle and a number of days", expected="whole numbers")
+            policies["delays"] = _json(list(delays))
+            changes["policies"] = policies
+        if phase_starts is not None:
+            changes["phase_starts"] = _json({k: v for k, v in phase_starts.items()})
+        with transaction(self.engine) as connection:
+            self._bump(connection, plans, plan_id, expected_version, changes)
+            append(
+                connection,
+                by,
+                "change",
+                "plan",
+                plan_id,
+                patient_id=plan["patient_id"],
+                old=_json({k: plan[k] for k in changes}),
+                new=_json(changes),
+                reason=reason,
+                regimen_version=f"{plan['regimen_id']} {plan['regimen_version']}",
+            )
+
     def plan(self, plan_id: int) -> RowMapping:
         with self.engine.connect() as connection:
             row = connection.execute(select(plans).where(plans.c.id == plan_id)).mappings().first()
