@@ -1,12 +1,8 @@
 #!/usr/bin/env bash
-# Set up DoseCalc in .venv and run it. Until the workstation window exists this prints the
-# worked demonstration order from the calculation core; arguments are passed to `dosecalc`.
+# Set up DoseCalc in .venv (the core with its dependencies, PySide6-Essentials among them) and open
+# the workstation window. Arguments are passed to `dosecalc-app` (e.g. --db URL, or screenshot FILE.png).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/_venv.sh"
-# The command-line core needs no Qt; the workstation window will add the "gui" extra here.
 ensure_venv "$root/.venv" ""
-if [[ $# -eq 0 ]]; then
-    set -- demo
-fi
-exec "$root/.venv/bin/dosecalc" "$@"
+exec "$root/.venv/bin/dosecalc-app" "$@"

@@ -1,0 +1,551 @@
+"""The main window: patients on the left, the selected patient's header above the Doses, Calendar and Ledger tabs.
+
+Everything shown comes from the store through :class:`~ui.operations.Operations`; every change goes
+through :meth:`Operations.run`. The header names the patient by name *and* hospital number (with date
+of birth and allergies) on every tab, and the demonstration patient carries a written DEMO banner.
+A tab (and its modules: dose calculation, schedules and holidays, the ledger) is built the first time it
+is shown with a patient selected; until then it says to select a patient. The first window after
+signing in has no patient selected, so it loads none of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dosecalc.store.demo import DEMO_USERNAME
+from dosecalc.store.records import MEASUREMENT_KINDS
+from ui.operations import Operations
+from ui.widgets import ERROR_STYLE, date_text
+
+__all__ = ["MainWindow", "MeasurementDialog", "PatientDialog", "PatientHeader", "PatientListModel"]
+
+Index = QModelIndex | QPersistentModelIndex
+NO_KNOWN_ALLERGIES = "no known allergies"
+#: Amber behind black text: the word DEMO carries the meaning, the colour only repeats it.
+DEMO_STYLE = "background: #ffd54f; color: #000; font-weight: bold; padding: 4px 8px; border: 2px solid #000;"
+#: (tab title, module, class): imported when the tab is first shown.
+TABS = (
+    ("&Doses", "ui.doses_tab", "DosesTab"),
+    ("&Calendar", "ui.calendar_tab", "CalendarTab"),
+    ("&Ledger", "ui.ledger_tab", "LedgerTab"),
+)
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class PatientListModel(QAbstractListModel):
+    """The store's patients matching a search (name or hospital number), demonstration rows marked DEMO."""
+
+    PatientIdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, operations: Operations, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._operations = operations
+        self._rows: list[Any] = []
+
+    def search(self, text: str = "", *, include_demo: bool = True) -> None:
+        self.beginResetModel()
+        self._rows = self._operations.store.find_patients(text, include_demo=include_demo)
+        self.endResetModel()
+
+    def row_of(self, patient_id: int) -> int | None:
+        return next((i for i, row in enumerate(self._rows) if row["id"] == patient_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            demo = "DEMO · " if row["demo"] else ""
+            return (
+                f"{demo}{row['full_name']}\n"
+                f"{row['hospital_number']} · born {date_text(row['date_of_birth'])} · {row['sex']}"
+            )
+        if role == Qt.ItemDataRole.FontRole and row["demo"]:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == self.PatientIdRole:
+            return int(row["id"])
+        return None
+
+
+class PatientHeader(QWidget):
+    """Both identifiers, date of birth, sex, allergies and diagnosis of the selected patient; a DEMO banner."""
+
+    def __init__(self, operations: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._operations = operations
+        self.banner = QLabel(
+            "⚠ DEMO — demonstration patient: invented data, not a real person. Never use it for treatment."
+        )
+        self.banner.setObjectName("demoBanner")
+        self.banner.setStyleSheet(DEMO_STYLE)
+        self.banner.setWordWrap(True)
+        self.identity = QLabel()
+        self.identity.setObjectName("patientIdentity")
+        font = QFont(self.identity.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.identity.setFont(font)
+        self.details = QLabel()
+        self.details.setObjectName("patientDetails")
+        for label in (self.identity, self.details):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.identity)
+        layout.addWidget(self.details)
+        operations.patientSelected.connect(self.refresh)
+        operations.patientChanged.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self, *_: object) -> None:
+        patient_id = self._operations.patient_id
+        if patient_id is None:
+            self.banner.hide()
+            self.identity.setText("No patient selected")
+            self.details.setText("Find a patient by name or hospital number on the left (Ctrl+F).")
+            return
+        row = self._operations.store.patient(patient_id)
+        born = row["date_of_birth"]
+        self.banner.setVisible(bool(row["demo"]))
+        self.identity.setText(f"{row['full_name']}   ·   Hospital number {row['hospital_number']}")
+        allergies = row["allergies"]
+        allergies_text = allergies if allergies.lower() == NO_KNOWN_ALLERGIES else f"<b>{allergies}</b>"
+        self.details.setText(
+            f"Born {date_text(born)} ({_age(born, dt.date.today())} years) · {row['sex']}"
+            f" · Allergies: {allergies_text} · Diagnosis: {row['diagnosis']}"
+        )
+
+
+class _FunnelDialog(QDialog):
+    """A dialog whose OK runs one action through the funnel and shows a refusal next to the named field."""
+
+    def __init__(self, operations: Operations, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.operations = operations
+        self.result_value: Any = None
+        self.fields: dict[str, QWidget] = {}
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("dialogError")
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def add_field(self, name: str, label: str, widget: QWidget) -> None:
+        widget.setObjectName(f"{name}Field")
+        widget.setAccessibleName(label.replace("&", ""))
+        self.fields[name] = widget
+        self.form.addRow(label, widget)
+
+    def save(self) -> Any:
+        raise NotImplementedError
+
+    def _refused(self, text: str, error: bool) -> None:
+        if not error:
+            return
+        self.error_label.setText(f"⚠ Error: {text}")
+        self.error_label.show()
+        field = self.fields.get(text.partition(":")[0])
+        if field is not None:
+            field.setFocus()
+
+    def accept(self) -> None:
+        self.operations.message.connect(self._refused)
+        try:
+            result = self.operations.run(self.save)
+        finally:
+            self.operations.message.disconnect(self._refused)
+        if result is not None:
+            self.result_value = result
+            super().accept()
+
+
+class PatientDialog(_FunnelDialog):
+    """New patient, or edit one (the hospital number stays; a change needs a reason)."""
+
+    def __init__(self, operations: Operations, patient_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(operations, "Edit patient" if patient_id else "New patient", parent)
+        self.patient_id = patient_id
+        self.row = operations.store.patient(patient_id) if patient_id is not None else None
+        self.number = QLineEdit()
+        self.name = QLineEdit()
+        self.born = QLineEdit()
+        self.born.setPlaceholderText("YYYY-MM-DD")
+        self.sex = QComboBox()
+        self.sex.addItems(["— choose —", "female", "male"])
+        self.allergies = QLineEdit()
+        self.allergies.setPlaceholderText("type the allergies, or tick 'No known allergies'")
+        self.no_known = QCheckBox("No known allergies")
+        self.no_known.toggled.connect(self._no_known_toggled)
+        self.diagnosis = QLineEdit()
+        self.language = QComboBox()
+        self.language.addItem("Chinese (zh_CN)", "zh_CN")
+        self.language.addItem("English (en)", "en")
+        allergies = QWidget()
+        row = QHBoxLayout(allergies)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.allergies, 1)
+        row.addWidget(self.no_known)
+        for name, label, widget in (("hospital-number", "&Hospital number:", self.number),
+                                    ("name", "&Name:", self.name), ("date-of-birth", "Date of &birth:", self.born),
+                                    ("sex", "&Sex:", self.sex), ("allergies", "&Allergies:", allergies),
+                                    ("diagnosis", "&Diagnosis:", self.diagnosis),
+                                    ("language", "&Language:", self.language)):  # fmt: skip
+            self.add_field(name, label, widget)
+        self.fields["allergies"] = self.allergies
+        self.reason = QLineEdit()
+        if self.row is not None:
+            self.number.setText(self.row["hospital_number"])
+            self.number.setReadOnly(True)
+            self.number.setToolTip("The hospital number identifies the record and cannot be changed.")
+            self.name.setText(self.row["full_name"])
+            self.born.setText(self.row["date_of_birth"].isoformat())
+            self.sex.setCurrentText(self.row["sex"])
+            self.allergies.setText(self.row["allergies"])
+            self.no_known.setChecked(self.row["allergies"].lower() == NO_KNOWN_ALLERGIES)
+            self.diagnosis.setText(self.row["diagnosis"])
+            self.language.setCurrentIndex(max(0, self.language.findData(self.row["language"])))
+            self.add_field("reason", "&Reason for the change:", self.reason)
+        self.setMinimumWidth(560)
+
+    def _no_known_toggled(self, checked: bool) -> None:
+        self.allergies.setText(NO_KNOWN_ALLERGIES if checked else "")
+        self.allergies.setEnabled(not checked)
+
+    def save(self) -> int:
+        from dosecalc.cli.schedule import parse_date
+
+        values = {
+            "full_name": self.name.text(),
+            "date_of_birth": parse_date(self.born.text(), "date-of-birth"),
+            "sex": self.sex.currentText() if self.sex.currentIndex() > 0 else "",
+            "allergies": self.allergies.text(),
+            "diagnosis": self.diagnosis.text(),
+            "language": self.language.currentData(),
+        }
+        store, actor = self.operations.store, self.operations.actor
+        if self.row is None:
+            return store.add_patient(actor, hospital_number=self.number.text(), **values)
+        changes = {key: value for key, value in values.items() if value != self.row[key]}
+        if changes:
+            store.update_patient(actor, self.row["id"], self.row["row_version"], changes, self.reason.text())
+        return int(self.row["id"])
+
+
+class MeasurementDialog(_FunnelDialog):
+    """Record a measurement or laboratory value with its date and source."""
+
+    def __init__(self, operations: Operations, patient_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(operations, "Add measurement", parent)
+        self.patient_id = patient_id
+        self.kind = QComboBox()
+        self.kind.addItems(list(MEASUREMENT_KINDS))
+        self.value = QLineEdit()
+        self.value.setPlaceholderText("with its unit, e.g. 61 kg, 78 µmol/L, 2.1 x10^9/L")
+        self.measured_on = QLineEdit()
+        self.measured_on.setPlaceholderText(f"YYYY-MM-DD, e.g. {dt.date.today().isoformat()}")
+        self.source = QComboBox()
+        self.source.addItems(["measured", "stated", "estimated"])
+        for name, label, widget in (("kind", "&Kind:", self.kind), ("value", "&Value:", self.value),
+                                    ("measured-on", "&Date:", self.measured_on),
+                                    ("source", "&Source:", self.source)):  # fmt: skip
+            self.add_field(name, label, widget)
+        self.setMinimumWidth(480)
+
+    def save(self) -> int:
+        from dosecalc.cli.schedule import parse_date
+
+        day = parse_date(self.measured_on.text(), "measured-on")
+        return self.operations.store.add_measurement(
+            self.operations.actor, self.patient_id, self.kind.currentText(), self.value.text(), day,
+            self.source.currentText(),
+        )  # fmt: skip
+
+
+class MainWindow(QMainWindow):
+    """The workstation window of one signed-in user."""
+
+    #: The user chose Sign out; the application shows the sign-in dialog again.
+    signOutRequested = Signal()
+
+    def __init__(self, operations: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.operations = operations
+        self.setWindowTitle("DoseCalc")
+        self.setMinimumSize(1024, 640)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("patientSearch")
+        self.search.setPlaceholderText("Search name or hospital number (Ctrl+F)")
+        self.search.setAccessibleName("Search patients by name or hospital number")
+        self.search.setClearButtonEnabled(True)
+        self.show_demo = QCheckBox("Show the DEMO patient")
+        self.patients = PatientListModel(operations, self)
+        self.list = QListView()
+        self.list.setObjectName("patientList")
+        self.list.setModel(self.patients)
+        self.list.setAccessibleName("Patients")
+        self.list.setWordWrap(True)
+        self.list.setSpacing(2)
+        self.new_button = QPushButton("&New patient…")
+        self.edit_button = QPushButton("&Edit…")
+        self.measure_button = QPushButton("Add &measurement…")
+        self.measurements = QLabel()
+        self.measurements.setObjectName("latestMeasurements")
+        self.measurements.setWordWrap(True)
+        self.measurements.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.measurements.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.measurements.setToolTip(
+            "The latest value of each kind, with its date; STATED or ESTIMATED when not measured"
+        )
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.edit_button)
+        panel = QWidget()
+        panel.setObjectName("patientPanel")
+        left = QVBoxLayout(panel)
+        left.addWidget(self.search)
+        left.addWidget(self.show_demo)
+        left.addWidget(self.list, 3)
+        left.addLayout(buttons)
+        left.addWidget(self.measure_button)
+        left.addWidget(self.measurements, 1)
+
+        self.header = PatientHeader(operations)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("patientTabs")
+        for title, _module, _name in TABS:
+            page = QWidget()
+            placeholder = QLabel(f"Select a patient on the left (Ctrl+F to search) to see {title.strip('&')}.")
+            placeholder.setObjectName("tabPlaceholder")
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            page_layout = QVBoxLayout(page)
+            page_layout.setContentsMargins(0, 0, 0, 0)
+            page_layout.addWidget(placeholder)
+            self.tabs.addTab(page, title)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.header)
+        right_layout.addWidget(self.tabs, 1)
+        splitter = QSplitter()
+        splitter.addWidget(panel)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 1066])
+        self.setCentralWidget(splitter)
+
+        self.status = QLabel()
+        self.statusBar().addPermanentWidget(self.status)
+        self._build_menus()
+        self.setTabOrder(self.search, self.show_demo)
+        self.setTabOrder(self.show_demo, self.list)
+        self.setTabOrder(self.list, self.new_button)
+        self.setTabOrder(self.new_button, self.edit_button)
+        self.setTabOrder(self.edit_button, self.measure_button)
+        self.setTabOrder(self.measure_button, self.tabs)
+
+        self.search.textChanged.connect(self.refresh_patients)
+        self.show_demo.toggled.connect(self.refresh_patients)
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
+        self.new_button.clicked.connect(self.new_patient)
+        self.edit_button.clicked.connect(self.edit_patient)
+        self.measure_button.clicked.connect(self.add_measurement)
+        self.tabs.currentChanged.connect(self._ensure_tab)
+        operations.message.connect(self._show_message)
+        operations.patientSelected.connect(self._patient_selected)
+        operations.patientSelected.connect(self._ensure_tab)
+        operations.patientChanged.connect(self._patient_selected)
+        self.signed_in()
+        self._ensure_tab()
+
+    # ----------------------------------------------------------------------------------- set-up
+
+    def _build_menus(self) -> None:
+        def action(menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
+            item = QAction(text, self)
+            if shortcut is not None:
+                item.setShortcut(QKeySequence(shortcut))
+            item.triggered.connect(slot)
+            menu.addAction(item)
+            return item
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        action(file_menu, "&Settings…", self.open_settings, "Ctrl+,")
+        file_menu.addSeparator()
+        action(file_menu, "Sign &out", self.signOutRequested.emit)
+        action(file_menu, "&Quit", self.close, "Ctrl+Q")
+        patient_menu = bar.addMenu("&Patient")
+        action(patient_menu, "&Find…", self.focus_search, QKeySequence.StandardKey.Find)
+        action(patient_menu, "&New patient…", self.new_patient, QKeySequence.StandardKey.New)
+        action(patient_menu, "&Edit…", self.edit_patient, "Ctrl+E")
+        action(patient_menu, "Add &measurement…", self.add_measurement, "Ctrl+M")
+        view_menu = bar.addMenu("&View")
+        for index, (title, _module, _name) in enumerate(TABS):
+            action(view_menu, title, lambda _=False, index=index: self.tabs.setCurrentIndex(index), f"Ctrl+{index + 1}")
+
+    def _ensure_tab(self, *_: object) -> None:
+        """Build the current tab once a patient is selected (its module is imported then, not at start)."""
+        index = self.tabs.currentIndex()
+        page = self.tabs.widget(index)
+        if self.operations.patient_id is None or page is None or page.property("built"):
+            return
+        page.setProperty("built", True)
+        _title, module, name = TABS[index]
+        tab = getattr(importlib.import_module(module), name)(self.operations, page)
+        tab.setObjectName(name)
+        placeholder = page.findChild(QLabel, "tabPlaceholder")
+        if placeholder is not None:
+            placeholder.hide()
+        layout = page.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.addWidget(tab, 1)
+
+    def tab(self, index: int) -> QWidget | None:
+        """The tab's widget once built (it is built when shown with a patient selected), else None."""
+        page = self.tabs.widget(index)
+        return page.findChild(QWidget, TABS[index][2]) if page is not None else None
+
+    # ----------------------------------------------------------------------------------- state
+
+    def signed_in(self) -> None:
+        """Show who is signed in and reset the patient list (called after each sign-in)."""
+        user = self.operations.user
+        demo = user is not None and user.username == DEMO_USERNAME
+        self.show_demo.setChecked(demo)
+        who = f"{user.username} — {user.full_name}, {user.role.value}" if user is not None else "nobody"
+        store = self.operations.store.engine.url.render_as_string(hide_password=True)
+        self.status.setText(f"Signed in: {who} · Store: {store}")
+        self.refresh_patients()
+        self._patient_selected()
+
+    def refresh_patients(self, *_: object) -> None:
+        self.patients.search(self.search.text(), include_demo=self.show_demo.isChecked())
+        self._select_row(self.operations.patient_id)
+
+    def _select_row(self, patient_id: int | None) -> None:
+        row = self.patients.row_of(patient_id) if patient_id is not None else None
+        selection = self.list.selectionModel()
+        if row is None:
+            selection.clearSelection()
+        elif self.list.currentIndex().row() != row:
+            self.list.setCurrentIndex(self.patients.index(row))
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        patient_id = current.data(PatientListModel.PatientIdRole) if current.isValid() else None
+        if patient_id is not None and patient_id != self.operations.patient_id:
+            self.operations.select_patient(patient_id)
+
+    def _patient_selected(self, *_: object) -> None:
+        patient_id = self.operations.patient_id
+        has_patient = patient_id is not None
+        self._select_row(patient_id)
+        self.edit_button.setEnabled(has_patient)
+        self.measure_button.setEnabled(has_patient)
+        if patient_id is None:
+            self.setWindowTitle("DoseCalc")
+            self.measurements.setText("")
+            return
+        row = self.operations.store.patient(patient_id)
+        demo = "DEMO · " if row["demo"] else ""
+        self.setWindowTitle(f"DoseCalc — {demo}{row['full_name']} ({row['hospital_number']})")
+        latest = self.operations.store.latest_measurements(patient_id)
+        lines = [
+            f"{kind} <b>{item['value_text']}</b> {date_text(item['measured_on'])}"
+            + ("" if item["source"] == "measured" else f" <b>({item['source'].upper()})</b>")
+            for kind, item in latest.items()
+        ]
+        self.measurements.setText("<b>Latest measurements</b><br>" + ("<br>".join(lines) or "none recorded"))
+
+    def _show_message(self, text: str, error: bool) -> None:
+        self.statusBar().showMessage(f"Error: {text}" if error else text, 0 if error else 8000)
+
+    # ----------------------------------------------------------------------------------- actions
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def new_patient(self) -> None:
+        dialog = PatientDialog(self.operations, None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.operations.message.emit(f"Added patient {dialog.number.text().strip()}", False)
+            self.search.clear()
+            self.refresh_patients()
+            self.operations.select_patient(dialog.result_value)
+            self._select_row(dialog.result_value)
+
+    def edit_patient(self) -> None:
+        patient_id = self.operations.patient_id
+        if patient_id is None:
+            return
+        dialog = PatientDialog(self.operations, patient_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.operations.message.emit(f"Saved patient {dialog.number.text()}", False)
+            self.refresh_patients()
+            self.operations.patientChanged.emit(patient_id)
+
+    def add_measurement(self) -> None:
+        patient_id = self.operations.patient_id
+        if patient_id is None:
+            return
+        dialog = MeasurementDialog(self.operations, patient_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.operations.message.emit(f"Recorded {dialog.kind.currentText()}", False)
+            self.operations.patientChanged.emit(patient_id)
+
+    def open_settings(self) -> None:
+        from dosecalc.site import load_site_settings
+        from ui.settings import SettingsDialog
+
+        settings = self.operations.run(load_site_settings)
+        if settings is None:
+            return
+        dialog = SettingsDialog(settings, parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.operations.message.emit("Settings saved", False)
+            if self.operations.patient_id is not None:
+                self.operations.patientChanged.emit(self.operations.patient_id)
