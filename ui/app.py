@@ -389,4 +389,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _screenshot(args)
     if args.measure_startup:
         return _measure_startup(args)
+    missing = _no_display()
+    if missing:
+        print(f"dosecalc-app: {missing}", file=sys.stderr)
+        return 2
     return _run(args)
+
+
+def _no_display() -> str | None:
+    """Why no window can open here (Linux without a desktop session), in one line; None if it can."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set): start it from a desktop "
+        "session, or use 'dosecalc-app screenshot FILE' or the 'dosecalc' command line"
+    )

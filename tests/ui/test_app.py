@@ -441,3 +441,17 @@ def test_placeholder_tab_text_names_what_to_do(window: MainWindow) -> None:
     placeholder = page.findChild(QLabel, "tabPlaceholder")
     assert placeholder is not None
     assert "Select a patient" in placeholder.text()
+
+
+def test_without_a_display_the_app_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import sys as _sys
+
+    from ui.app import main as app_main
+
+    monkeypatch.setattr(_sys, "platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert app_main([]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("dosecalc-app: no graphical display")
+    assert len(err.splitlines()) == 1
