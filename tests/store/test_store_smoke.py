@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from dosecalc.store.records import Store
 from dosecalc.store.users import User
@@ -32,3 +33,16 @@ def test_ordinary_work_keeps_the_chain(store: Store, staff: dict[str, User]) -> 
     check = store.check_chain()
     assert check.ok, check.one_line()
     assert check.entries >= 10
+
+
+def test_the_code_expects_the_newest_migration() -> None:
+    # SCHEMA_REVISION names the newest migration: a new revision must update it.
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from dosecalc.store import db
+    from dosecalc.store.schema import SCHEMA_REVISION
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(db.__file__).parent / "migrations"))
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
