@@ -35,7 +35,6 @@ import io
 import json
 import math
 import os
-import platform
 import pstats
 import random
 import statistics
@@ -45,9 +44,10 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from machine import machine  # bench/machine.py, beside this script
 
 from dosecalc.regimen.batch import POLICY_COLUMNS, REQUIRED_COLUMNS, BatchReport, recheck_orders
 from dosecalc.regimen.loader import Library, load_library
@@ -229,25 +229,6 @@ def timed(function: Callable[[], object]) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def machine() -> dict[str, Any]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu_count": os.cpu_count(),
-        "cpu_model": model,
-        "pint": version("pint"),
-        "pydantic": version("pydantic"),
-    }
-
-
 def profile_core(path: Path, library: Library, top: int) -> dict[str, list[dict[str, Any]]]:
     """cProfile of one in-process re-check: the ``top`` functions by own time, with a fix for known ones."""
     profiler = cProfile.Profile()
@@ -376,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json is not None:
         document = {
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "machine": machine(),
+            "machine": machine("pint", "pydantic"),
             "orders": args.orders,
             "seed": args.seed,
             "runs": args.runs,

@@ -27,8 +27,6 @@ import argparse
 import datetime as dt
 import json
 import math
-import os
-import platform
 import re
 import statistics
 import sys
@@ -36,9 +34,10 @@ import timeit
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from machine import machine  # bench/machine.py, beside this script
 
 from dosecalc.dosing import parse_dose_basis
 from dosecalc.order import DEFAULT_POLICY, OrderLine, OrderResult, compute_order
@@ -404,26 +403,6 @@ def measure(cases: Sequence[Case], repeat: int, number: int) -> list[Figure]:
     return figures
 
 
-def machine() -> dict[str, Any]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "cpu_count": os.cpu_count(),
-        "cpu_model": model,
-        "pint": version("pint"),
-        "pydantic": version("pydantic"),
-    }
-
-
 def print_table(figures: Sequence[Figure], repeat: int, number: int) -> None:
     print(f"{repeat} batches × {number} calls; per-call µs (median [p10–p90]); floor = same arithmetic in plain floats")
     header = (
@@ -490,7 +469,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json is not None:
         report = {
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "machine": machine(),
+            "machine": machine("pint", "pydantic"),
             "method": {"batches": args.repeat, "calls_per_batch": NUMBER, "interleaved": True},
             "results": [f.to_json() for f in figures],
         }

@@ -38,7 +38,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -46,11 +45,11 @@ import time
 import timeit
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from icalendar import Calendar
+from machine import machine  # bench/machine.py, beside this script
 
 from dosecalc.regimen.loader import Library, load_library
 from dosecalc.regimen.model import Catalogue, Regimen
@@ -445,24 +444,6 @@ def cold(runs: int) -> list[dict[str, float]]:
     return results
 
 
-def machine() -> dict[str, Any]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu_count": os.cpu_count(),
-        "cpu_model": model,
-        **{name: version(name) for name in ("pint", "pydantic", "holidays", "icalendar", "python-dateutil")},
-    }
-
-
 def print_table(figures: Sequence[Figure], repeat: int, number: int, events: int) -> None:
     print(f"{repeat} batches × {number} calls; per-call ms (median [p10–p90]); the plan has {events} events")
     header = (
@@ -584,7 +565,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json is not None:
         report = {
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "machine": machine(),
+            "machine": machine("pint", "pydantic", "holidays", "icalendar", "python-dateutil"),
             "method": {"batches": args.repeat, "calls_per_batch": NUMBER, "interleaved": True},
             "plan": {"events": len(plan_cn.events), "vevents": len(vevent_fields(ics)), "months": len(pages)},
             "results": [f.to_json() for f in figures],
