@@ -51,8 +51,15 @@ LABELS = {
 }
 
 
+#: A site settings file named explicitly (an installer's read-only site folder; the test suite).
+SITE_SETTINGS_VARIABLE = "DOSECALC_SITE_SETTINGS"
+
+
 def site_settings_path() -> Path:
-    """``site.json`` in the user's configuration folder (``~/.config/DoseCalc`` on Linux)."""
+    """``DOSECALC_SITE_SETTINGS`` if set, else ``site.json`` in the user's configuration folder."""
+    named = os.environ.get(SITE_SETTINGS_VARIABLE)
+    if named:
+        return Path(named)
     return Path(platformdirs.user_config_dir("DoseCalc", appauthor=False)) / "site.json"
 
 

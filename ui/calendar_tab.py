@@ -46,9 +46,10 @@ from dosecalc.display import format_number
 from dosecalc.errors import DoseCalcError
 from dosecalc.inputs import positive_quantity
 from dosecalc.regimen.model import Catalogue, Regimen
-from dosecalc.schedule.clinic import ClinicCalendar, clinic_calendar
+from dosecalc.schedule.clinic import ClinicCalendar
 from dosecalc.schedule.pages import DayCell, MonthPage, calendar_pages
 from dosecalc.schedule.plan import CycleFact, Delay, DoseFact, Event, EventKind, PhasePlan, Plan, compute_plan
+from dosecalc.site import load_site_settings
 from dosecalc.store.records import Store, measurement_quantity
 from dosecalc.units import MASS_DOSE, MILLIGRAM, SQUARE_METRE, magnitude_in
 from ui.operations import Operations
@@ -571,7 +572,7 @@ class CalendarTab(QWidget):
         row = rows[0]
         try:
             regimen = library.regimen(row["regimen_id"], row["regimen_version"])
-            clinic = clinic_calendar(CLINIC_CLOSURES)
+            clinic = load_site_settings().clinic()  # the closure country of the Settings dialog
             plan = recorded_plan(store, library.catalogue, row, regimen, clinic)
         except (DoseCalcError, KeyError, ValueError) as error:
             reason = error.one_line() if isinstance(error, DoseCalcError) else str(error)

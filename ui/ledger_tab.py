@@ -32,9 +32,8 @@ from dosecalc.display import format_number
 from dosecalc.errors import DoseCalcError
 from dosecalc.ledger import DrugTotal, SiteSum
 from dosecalc.regimen.model import Catalogue
-from dosecalc.schedule.clinic import clinic_calendar
+from dosecalc.site import load_site_settings
 from dosecalc.store.ledger import PatientLedger, compute_ledger
-from ui.calendar_tab import CLINIC_CLOSURES
 from ui.operations import Operations
 
 __all__ = ["BAR_ROLE", "DrugTotalsModel", "LedgerTab", "RadiotherapySumsModel"]
@@ -316,7 +315,7 @@ class LedgerTab(QWidget):
             self.pages.setCurrentIndex(0)
             return
         try:
-            clinic = clinic_calendar(CLINIC_CLOSURES)
+            clinic = load_site_settings().clinic()  # the closure country of the Settings dialog
             ledger = compute_ledger(self.operations.store, self._patient, self.operations.library, clinic=clinic)
         except DoseCalcError as error:
             self.message.setText(f"The ledger cannot be computed: {error.one_line()}")
@@ -385,7 +384,11 @@ class LedgerTab(QWidget):
         parts = []
         for fresh in ledger.staleness:
             state = "MISSING" if fresh.missing else "STALE" if fresh.stale else "OK"
-            when = f"{_date(fresh.measured_on)}, {fresh.age_days} days old" if fresh.measured_on else "not recorded"
+            when = (
+                f"{_date(fresh.measured_on)}, {fresh.age_days} day{'' if fresh.age_days == 1 else 's'} old"
+                if fresh.measured_on
+                else "not recorded"
+            )
             parts.append(f"{fresh.kind} {when} (window {fresh.window_days} days): {state}")
         change = ledger.weight_change
         weight = (
