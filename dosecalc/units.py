@@ -15,12 +15,15 @@ imperial units: ISMP asks for metric-only weight and height entry.
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pint
+import platformdirs
 
 from dosecalc.errors import InputError, UnitError
 
@@ -46,7 +49,28 @@ __all__ = [
     "ureg",
 ]
 
-ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(autoconvert_offset_to_baseunit=False)
+
+def _cache_folder() -> str | None:
+    """pint's parsed-definitions cache (building the registry drops from about 120 ms to 15 ms).
+
+    In the user's cache folder; None (no cache) where that folder cannot be written, e.g. a locked-down PC.
+    """
+    folder = Path(platformdirs.user_cache_dir("DoseCalc", appauthor=False)) / "pint"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return str(folder) if os.access(folder, os.W_OK) else None
+
+
+def _registry() -> pint.UnitRegistry[Any]:
+    try:
+        return pint.UnitRegistry(autoconvert_offset_to_baseunit=False, cache_folder=_cache_folder())
+    except Exception:  # a damaged or half-written cache must never stop the program: build without it
+        return pint.UnitRegistry(autoconvert_offset_to_baseunit=False)
+
+
+ureg: pint.UnitRegistry[Any] = _registry()
 # Indexed eGFR is reported per 1.73 m² of body surface. Giving that reference
 # surface a unit of its own makes an indexed eGFR dimensionally different from
 # an absolute clearance (length/time vs volume/time): it cannot be fed to
