@@ -193,6 +193,7 @@ def _cycles_in(source: CalendarSource, span: CalendarRange) -> list[tuple[str, i
 
 
 def _status(source: CalendarSource, cycles: Sequence[tuple[str, int]]) -> tuple[bool, str]:
+    """Verified only when every cycle on the calendar has a verified order (a plan alone never is)."""
     sources = [source.doses[key] for key in cycles if key in source.doses]
     unverified = [d for d in sources if d.source != "verified"]
     if sources and not unverified:
@@ -201,11 +202,9 @@ def _status(source: CalendarSource, cycles: Sequence[tuple[str, int]]) -> tuple[
             True,
             f"VERIFIED: every dose is from a verified order ({'order' if len(sources) == 1 else 'orders'} {orders})",
         )
-    if not sources:
-        return False, "NOT VERIFIED: no dose on this calendar comes from a verified order"
-    expected = sum(1 for d in unverified if d.source in ("expected", "none"))
-    text = f"NOT VERIFIED: {len(unverified)} of {len(sources)} cycles have no verified order"
-    return False, text + (f" ({expected} with expected doses only)" if expected else "")
+    if len(unverified) == len(sources):
+        return False, "NOT VERIFIED: no cycle on this calendar has a verified order"
+    return False, f"NOT VERIFIED: {len(unverified)} of {len(sources)} cycles have no verified order"
 
 
 def calendar_document(

@@ -23,7 +23,7 @@ __all__ = ["FAMILIES", "Line", "PageItems", "RectItem", "Run", "TextItem", "Type
 #: Sans-serif families in order of preference (DejaVu on Linux, Arial on Windows ward PCs).
 FAMILIES = ("DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans")
 _TOKENS = re.compile(r"\n|[^\S\n]+|\S+")
-_CELL_PADDING = 3.0  # points
+_CELL_PADDING = 2.0  # points
 _CONTINUED = paragraph("(continued)", italic=True)
 
 FontKey = tuple[float, bool, bool]  # size in points, bold, italic

@@ -79,7 +79,7 @@ def _phases(source: CalendarSource) -> Table:
                 _cell(paragraph("; ".join(drugs + courses) or "—")),
             )
         )
-    return Table((1.2, 1.4, 2.2, 2.6), tuple(rows), _head("Phase", "Dates", "Cycles", "Treatment"))
+    return Table((1.2, 1.4, 2.8, 2.6), tuple(rows), _head("Phase", "Dates", "Cycles", "Treatment"))
 
 
 def _blood_tests(source: CalendarSource, first: dt.date, last: dt.date) -> list[Block]:
@@ -101,7 +101,7 @@ def _blood_tests(source: CalendarSource, first: dt.date, last: dt.date) -> list[
         (f"{source.phase_names.get(e.phase, e.phase)} cycle {e.cycle}", f"{e.date:%a} {date_text(e.date)}")
         for e in checks
     ]
-    columns = 3
+    columns = 4
     rows = []
     for start in range(0, len(pairs), columns):
         chunk = pairs[start : start + columns] + [("", "")] * (columns - len(pairs[start : start + columns]))
@@ -156,43 +156,35 @@ def legend_blocks(
     """The legend page's blocks."""
     regimen, row = source.regimen, source.plan_row
     name = f"{regimen.name.en} / {regimen.name.zh}" if chinese else regimen.name.en
-    blocks: list[Block] = [
+    number = source.contact_number.strip()
+    contact = [strong(number)] if number else [CONTACT_NOT_SET, " ________________________"]
+    terms = [
+        (_cell(paragraph(strong(term)), shade=shade), _cell(paragraph(meaning))) for term, meaning, shade in _TERMS
+    ]
+    if len(terms) % 2:
+        terms.append((_cell(), _cell()))
+    return [
         paragraph("About this calendar", size=14, bold=True),
         paragraph(strong("Treatment: "), f"{name} ({regimen.id} version {regimen.version}).", space_before=4),
         paragraph(
             strong("This calendar: "),
-            f"{label}, {date_text(first)} to {date_text(last)}, from plan "
+            f"{label}{'' if date_text(first) in label else f', {date_text(first)} to {date_text(last)}'}, from plan "
             f"#{row['id']} starting {date_text(row['start_date'])}. Each dose is the dose for one "
             "administration.",
             space_before=2,
         ),
-        _heading("Words on the calendar"),
-        Table(
-            (1.3, 3.7),
-            tuple(
-                (_cell(paragraph(strong(term)), shade=shade), _cell(paragraph(meaning)))
-                for term, meaning, shade in _TERMS
-            ),
-            _head("Calendar says", "Meaning"),
+        paragraph(strong("24-hour contact number: "), *contact, size=14, space_before=8),
+        paragraph(strong(MISSED_DOSE), space_before=6),
+        paragraph(
+            "If you cannot come to a treatment or blood test appointment, call the 24-hour number to arrange "
+            "a new date. Call it at once, day or night, if you have a fever or shivers, feel suddenly unwell, "
+            "bleed or bruise easily, or have diarrhoea or vomiting that does not stop.",
+            space_before=2,
         ),
+        *_supportive(source),
+        _heading("Words on the calendar"),
+        Table((1.2, 2.3, 1.2, 2.3), tuple((*terms[i], *terms[i + 1]) for i in range(0, len(terms), 2))),
         _heading("Phases"),
         _phases(source),
         *_blood_tests(source, first, last),
-        *_supportive(source),
-        _heading("If a dose is missed or vomited"),
-        paragraph(MISSED_DOSE),
-        paragraph(
-            "If you cannot come to a treatment or blood test appointment, call the 24-hour number to arrange "
-            "a new date.",
-            space_before=3,
-        ),
-        _heading("When to call at once"),
-        paragraph(
-            "Call the 24-hour number at once, day or night, if you have a fever or shivers, feel suddenly "
-            "unwell, bleed or bruise easily, or have diarrhoea or vomiting that does not stop."
-        ),
     ]
-    number = source.contact_number.strip()
-    contact = [strong(number)] if number else [CONTACT_NOT_SET, " ________________________"]
-    blocks.append(paragraph(strong("24-hour contact number: "), *contact, size=14, space_before=12))
-    return blocks

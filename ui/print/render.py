@@ -33,7 +33,7 @@ from ui.print.layout import Line, PageItems, RectItem, TextItem, Typesetter, pag
 
 __all__ = ["MARGIN_MM", "PDF_RESOLUTION", "page_layout", "render", "write_pdf"]
 
-MARGIN_MM = 12.0
+MARGIN_MM = 10.0
 PDF_RESOLUTION = 600
 _PAGE_SIZES = {Paper.A4: QPageSize.PageSizeId.A4, Paper.LETTER: QPageSize.PageSizeId.Letter}
 _BLACK = QColor(0, 0, 0)
@@ -69,9 +69,9 @@ def _frame_lines(ts: Typesetter, frame: Frame, width: float) -> _FrameLines:
     born = date_text(frame.date_of_birth)
     identity = paragraph(
         strong(frame.patient_name),
-        "   ",
+        " · ",
         kept(f"Hospital number {frame.hospital_number}", bold=True),
-        "   ",
+        " · ",
         kept(f"Born {born}"),
         size=12,
     )
@@ -84,10 +84,15 @@ def _frame_lines(ts: Typesetter, frame: Frame, width: float) -> _FrameLines:
         kept(f"Printed {date_text(frame.printed_at.date())} {frame.printed_at:%H:%M}"),
         f" by {frame.printed_by} · ",
         kept(f"DoseCalc {frame.app_version}"),
-        f" · {frame.record} · {frame.validity} · correct only when printed: "
-        "check DoseCalc for a newer version" + (" · DEMO: invented patient, never for treatment" if frame.demo else ""),
+        f" · {frame.record} · {frame.validity} · current only when printed"
+        + (" · DEMO: invented patient, never for treatment" if frame.demo else ""),
     )
-    footer = ts.wrap(footer_text, width - number_width)
+    footer = ts.wrap(footer_text, width)
+    # "Page x of y" goes at the right of the last line when it fits there, else on a line of its own.
+    last = footer[-1]
+    used = last.runs[-1].x + ts.width(last.runs[-1].font, last.runs[-1].text) if last.runs else 0.0
+    if used + number_width > width:
+        footer.append(ts.wrap(paragraph(""), width)[0])
     footer_height = sum(line.height for line in footer) + rule
     return _FrameLines(banner, header, footer, header_height, footer_height, number_width)
 
@@ -167,12 +172,12 @@ def _draw_frame(out: _Painter, frame: Frame, lines: _FrameLines, area: QRectF, n
     painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
     y += ts.px(1)
     painter.setPen(_BLACK)
-    number_line = ts.wrap(paragraph(strong(f"Page {number} of {total}")), lines.page_number_width)[0]
-    number_width = ts.width((10.0, True, False), f"Page {number} of {total}")
-    out.line(area.right() - number_width, y, number_line)
     for line in lines.footer:
         out.line(area.left(), y, line)
         y += line.height
+    number_line = ts.wrap(paragraph(strong(f"Page {number} of {total}")), lines.page_number_width)[0]
+    number_width = ts.width((10.0, True, False), f"Page {number} of {total}")
+    out.line(area.right() - number_width, y - lines.footer[-1].height, number_line)
 
 
 def _draw_watermark(painter: QPainter, ts: Typesetter, area: QRectF) -> None:

@@ -25,6 +25,7 @@ from ui.print.document import (
     Paragraph,
     Section,
     Shade,
+    Span,
     Table,
     date_text,
     paragraph,
@@ -48,7 +49,7 @@ def local_time_text(moment: dt.datetime | None) -> str:
 
 
 def _heading(text: str) -> Paragraph:
-    return paragraph(text, size=13, bold=True, space_before=10, keep_with_next=True)
+    return paragraph(text, size=11, bold=True, space_before=4, keep_with_next=True)
 
 
 def _cells(*texts: str | Paragraph, shade: Shade = Shade.NONE) -> tuple[Cell, ...]:
@@ -66,14 +67,12 @@ def _quantity(value: Any) -> Any:
 def _patient(source: WorksheetSource) -> Table:
     patient = source.patient
     rows = [
-        _cells("Name", paragraph(strong(patient["full_name"]))),
-        _cells("Hospital number", paragraph(strong(patient["hospital_number"]))),
-        _cells("Date of birth", date_text(patient["date_of_birth"])),
-        _cells("Sex", patient["sex"]),
-        _cells("Allergies", paragraph(strong(patient["allergies"]))),
-        _cells("Diagnosis", patient["diagnosis"]),
-    ]
-    return Table((1.0, 4.0), tuple(rows))
+        _cells("Name", paragraph(strong(patient["full_name"])), "Hospital number",
+               paragraph(strong(patient["hospital_number"]))),
+        _cells("Date of birth", date_text(patient["date_of_birth"]), "Sex", patient["sex"]),
+        _cells("Allergies", paragraph(strong(patient["allergies"])), "Diagnosis", patient["diagnosis"]),
+    ]  # fmt: skip
+    return Table((1.3, 1.8, 1.3, 2.6), tuple(rows))
 
 
 def _measurements(source: WorksheetSource) -> Table:
@@ -101,10 +100,15 @@ def _measurements(source: WorksheetSource) -> Table:
 
 
 def _policies(source: WorksheetSource) -> Table:
-    rows = [
-        _cells(p["name"], p["value"], p.get("from", "default")) for p in source.order["snapshot"].get("policies", [])
-    ]
-    return Table((2.0, 2.0, 1.0), tuple(rows), _head("Policy", "Value", "From"))
+    texts = []
+    for policy in source.order["snapshot"].get("policies", []):
+        origin = policy.get("from", "default")
+        marker = [] if origin == "default" else [Span(f" (from the {origin})", bold=True)]
+        texts.append((policy["name"], paragraph(policy["value"], *marker)))
+    if len(texts) % 2:
+        texts.append(("", paragraph("")))
+    rows = [_cells(*texts[i], *texts[i + 1]) for i in range(0, len(texts), 2)]
+    return Table((1.6, 1.7, 1.6, 1.7), tuple(rows))
 
 
 def _doses(source: WorksheetSource) -> Table:
@@ -129,35 +133,45 @@ def _doses(source: WorksheetSource) -> Table:
             )
         )
     head = _head("Drug", "Basis", "Calculated", "DOSE", "Difference", "Per cycle", "Route", "Days")
-    caption = paragraph(
-        "DOSE is the final dose for each administration, after rounding; Calculated is before rounding; "
-        "Per cycle is the total of the cycle."
-    )
+    caption = paragraph("DOSE: each administration, after rounding. Per cycle: the total of the cycle.")
     return Table((1.25, 1.1, 1.15, 1.0, 1.15, 1.0, 1.5, 0.6), tuple(rows), head, caption)
 
 
 def _derivations(source: WorksheetSource) -> list[Block]:
+    """Each line's derivation as the core wrote it: what went in (inputs, policies) beside what was done."""
     blocks: list[Block] = []
     for line in source.order["snapshot"].get("lines", []):
         texts = list(line.get("derivation") or [])
         if not texts:
             continue
-        blocks.append(paragraph(strong(f"Derivation: {texts[0]}"), space_before=6, keep_with_next=True))
-        for text in texts[1:]:
+        title, *rest = texts
+        source_line = next((text for text in rest if text.startswith("Source:")), None)
+        heading = [strong(f"Derivation: {title}")] + ([f" — {source_line}"] if source_line else [])
+        rest = [text for text in rest if text is not source_line]
+        blocks.append(paragraph(*heading, space_before=4, keep_with_next=True))
+        inputs: list[Paragraph] = []
+        steps: list[Paragraph] = []
+        column = inputs
+        for text in rest:
             stripped = text.lstrip(" ")
             depth = (len(text) - len(stripped)) // 2
-            blocks.append(paragraph(stripped, indent=12 * depth, bold=not depth))
+            if not depth and stripped in ("Steps:", "Flags:"):
+                column = steps
+            column.append(paragraph(stripped, indent=10 * depth, bold=not depth))
+        blocks.append(Table((1.0, 1.5), ((Cell(tuple(inputs)), Cell(tuple(steps))),), borders=False))
     return blocks
 
 
 def _flags(source: WorksheetSource) -> list[Block]:
+    """The order's flags that no dose line's derivation already lists, then every override with its reason."""
     snapshot, order = source.order["snapshot"], source.order
-    flags = snapshot.get("flags", [])
+    listed = {text.strip() for line in snapshot.get("lines", []) for text in line.get("derivation") or []}
+    flags = [f for f in snapshot.get("flags", []) if f"{f['severity'].upper()}: {f['message']}" not in listed]
     blocks: list[Block] = []
     for flag in sorted(flags, key=lambda f: {"block": 0, "warning": 1}.get(f["severity"], 2)):
         blocks.append(paragraph(strong(f"{flag['severity'].upper()}: "), flag["message"], space_before=2))
     if not flags:
-        blocks.append(paragraph("No flags."))
+        blocks.append(paragraph("None besides the dose lines' flags above."))
     overrides = order["overrides"] or []
     if overrides:
         rows = [
@@ -177,7 +191,7 @@ def _flags(source: WorksheetSource) -> list[Block]:
             )
         )
     else:
-        blocks.append(paragraph("No block was overridden.", space_before=4))
+        blocks.append(paragraph("No block was overridden."))
     return blocks
 
 
@@ -189,25 +203,26 @@ def _when(value: Any) -> dt.datetime | None:
 
 
 def _totals(source: WorksheetSource) -> list[Block]:
+    """Each drug's cumulative total in the Ledger tab's own words (its columns), so paper and screen agree."""
     from PySide6.QtCore import Qt
 
-    from ui.ledger_tab import DrugTotalsModel  # the Ledger tab's own wording, so paper and screen agree
+    from ui.ledger_tab import DrugTotalsModel
 
     if source.ledger is None:
         return [paragraph(f"The cumulative totals cannot be computed: {source.ledger_problem}")]
     model = DrugTotalsModel(source.ledger.drugs, source.catalogue)
-    columns = range(model.columnCount())
-    titles = [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in columns]
-    titles[DrugTotalsModel.BAR_COLUMN] = "Against the limit"  # the screen's bar is words on paper
-    head = _head(*titles)
-    rows = [_cells(*(str(model.data(model.index(r, c)) or "") for c in columns)) for r in range(model.rowCount())]
-    if not rows:
-        return [paragraph("No cumulative totals: nothing given or planned yet.")]
-    note = paragraph(
-        f"On {date_text(source.ledger.on)}: doses recorded as given, declared prior treatment, and "
-        "the plan's doses still to come (projected)."
-    )
-    return [Table((1.6, 1.5, 1.5, 1.5, 1.6, 0.9), tuple(rows), head, note)]
+    titles = [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())]
+    titles[DrugTotalsModel.BAR_COLUMN] = "against the limit"  # the screen's bar is words on paper
+    blocks: list[Block] = [
+        paragraph(f"On {date_text(source.ledger.on)}: given and declared so far, and projected to the plan's end.")
+    ]
+    for row in range(model.rowCount()):
+        texts = [str(model.data(model.index(row, column)) or "").replace("\n", ", ") for column in range(len(titles))]
+        parts = [f"{title.lower()}: {text}" for title, text in zip(titles[1:], texts[1:], strict=True)]
+        blocks.append(paragraph(strong(f"{texts[0]}: "), "; ".join(parts), space_before=2))
+    if not model.rowCount():
+        blocks.append(paragraph("Nothing given or planned yet."))
+    return blocks
 
 
 def _signatures(source: WorksheetSource) -> list[Block]:
@@ -219,7 +234,7 @@ def _signatures(source: WorksheetSource) -> list[Block]:
             f"{calculated.full_name} ({calculated.username}, "
             f"{calculated.role.value}) on {local_time_text(order['calculated_at'])}",
         ),
-        paragraph(strong("Order content (SHA-256): "), order["content_hash"], space_before=2),
+        paragraph(strong("Content SHA-256: "), order["content_hash"]),
     ]
     status = order["status"]
     if status in VERIFIED_STATUSES and source.verified_by is not None:
@@ -264,7 +279,7 @@ def _status(source: WorksheetSource) -> tuple[bool, str]:
         return True, f"VERIFIED by {who} on {local_time_text(order['verified_at'])} ({order['status']})"
     if order["status"] == "superseded":
         return False, "SUPERSEDED: verification void, calculate and verify again"
-    return False, f"NOT VERIFIED: {order['status']}, awaiting independent verification"
+    return False, "NOT VERIFIED: awaiting independent verification"
 
 
 def worksheet_document(source: WorksheetSource, *, printed_by: str, printed_at: dt.datetime | None = None) -> Document:
@@ -289,23 +304,17 @@ def worksheet_document(source: WorksheetSource, *, printed_by: str, printed_at: 
         demo=bool(patient["demo"]),
     )
     blocks: list[Block] = [
-        paragraph(f"Order worksheet — {phase}, cycle {order['cycle']}", size=15, bold=True),
-        paragraph(
-            f"Order #{order['id']} · status {order['status']} · plan #{plan['id']} from "
-            f"{date_text(plan['start_date'])} · regimen {plan['regimen_id']} v{plan['regimen_version']}",
-            space_before=2,
-        ),
         _heading("Patient"),
         _patient(source),
         _heading("Measurements"),
         _measurements(source),
-        _heading("Dosing policies"),
+        _heading("Dosing policies (the site's defaults, except where marked)"),
         _policies(source),
         _heading("Doses"),
         _doses(source),
         _heading("How each dose was calculated"),
         *_derivations(source),
-        _heading("Flags and overrides"),
+        _heading("Other flags of the order, and overrides"),
         *_flags(source),
         _heading("Cumulative totals"),
         *_totals(source),
