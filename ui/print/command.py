@@ -23,7 +23,7 @@ from typing import Any
 
 from dosecalc.cli.records import signed_in
 from dosecalc.errors import DoseCalcError
-from dosecalc.regimen.loader import load_library
+from dosecalc.regimen.loader import Library, load_library
 from dosecalc.site import load_site_settings
 from dosecalc.store.audit import Actor
 from dosecalc.store.demo import demonstration_available, demonstration_user, ensure_demo
@@ -99,7 +99,7 @@ def _print(store: Store, args: argparse.Namespace, demo: bool) -> int:
         user = signed_in(store, args)
         patient_id = int(store.patient_by_number(args.patient.strip())["id"])
     actor = Actor(user.id, user.username)
-    document = _document(store, args, demo, patient_id, actor, user)
+    document = _document(store, library, args, demo, patient_id, user)
     paper = Paper(args.paper)
     pages = write_pdf(document, args.pdf, paper)
     record_print(store, actor, document, pages, f"PDF {paper.value.upper()} {args.pdf.name}")
@@ -108,15 +108,15 @@ def _print(store: Store, args: argparse.Namespace, demo: bool) -> int:
     return 0
 
 
-def _document(store: Store, args: argparse.Namespace, demo: bool, patient_id: int, actor: Actor,
-              user: User) -> Document:  # fmt: skip
-    library = load_library()
+def _document(
+    store: Store, library: Library, args: argparse.Namespace, demo: bool, patient_id: int, user: User
+) -> Document:
     by = printed_by(user)
     if args.document == "calendar":
         source = calendar_source(store, library, patient_id, load_site_settings().contact_number)
         span = calendar_range(source, phase=args.phase, cycle=args.cycle)
         return calendar_document(source, span, printed_by=by, chinese=chinese_font_available())
     if demo:
-        demo_order(store, library, patient_id, actor, args.cycle or 1, args.phase)
+        demo_order(store, library, patient_id, Actor(user.id, user.username), args.cycle or 1, args.phase)
     order = worksheet_source(store, library, patient_id, phase=args.phase, cycle=args.cycle)
     return worksheet_document(order, printed_by=by)
