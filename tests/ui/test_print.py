@@ -448,3 +448,21 @@ def test_text_wraps_and_continues_but_is_never_clipped(tmp_path: Path, qapp: Any
         assert f"line {n} of a cell taller than a page" in " ".join(text)
     assert "A table (continued)" in text[1]
     assert "(continued)" in text[1]
+
+
+def test_chinese_names_only_with_a_chinese_font(ward: Ward) -> None:
+    from ui.print.layout import FAMILIES, font_families
+    from ui.widgets import chinese_font_available
+
+    source = calendar_source(ward.store, ward.library, ward.patient_id)
+    span = calendar_range(source, phase="induction", cycle=1)
+
+    def legend(chinese: bool) -> str:
+        document = calendar_document(source, span, printed_by="x", chinese=chinese)
+        return " ".join(b.text for b in document.sections[-1].blocks if hasattr(b, "text"))
+
+    assert "PD-1单抗联合单药化疗" in legend(chinese=True)
+    assert not re.search(r"[\u3400-\u9fff]", legend(chinese=False))
+    # This machine has no Chinese font: English only, and no Chinese family among the fonts.
+    assert font_families()[: len(FAMILIES)] == list(FAMILIES)
+    assert (len(font_families()) > len(FAMILIES)) is chinese_font_available()

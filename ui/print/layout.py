@@ -14,14 +14,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont, QFontMetricsF, QPaintDevice
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QPaintDevice
 
 from ui.print.document import Block, Cell, Paragraph, Shade, Span, Table, paragraph
 
-__all__ = ["FAMILIES", "Line", "PageItems", "RectItem", "Run", "TextItem", "Typesetter", "paginate"]
+__all__ = ["FAMILIES", "Line", "PageItems", "RectItem", "Run", "TextItem", "Typesetter", "font_families", "paginate"]
 
 #: Sans-serif families in order of preference (DejaVu on Linux, Arial on Windows ward PCs).
 FAMILIES = ("DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans")
+
+
+def font_families() -> list[str]:
+    """:data:`FAMILIES`, then an installed Simplified Chinese family if there is one (for Chinese names).
+
+    Without one, the printouts carry English names only (the builders check
+    :func:`ui.widgets.chinese_font_available`), so no Chinese character is ever drawn as an empty box.
+    """
+    return [*FAMILIES, *QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)[:1]]
+
+
 _TOKENS = re.compile(r"\n|[^\S\n]+|\S+")
 _CELL_PADDING = 2.0  # points
 _CONTINUED = paragraph("(continued)", italic=True)
@@ -72,10 +83,10 @@ class PageItems:
 class Typesetter:
     """Fonts and measurements for one device; sizes in points, lengths in device pixels."""
 
-    def __init__(self, device: QPaintDevice, families: Sequence[str] = FAMILIES, condensed: bool = False) -> None:
+    def __init__(self, device: QPaintDevice, families: Sequence[str] | None = None, condensed: bool = False) -> None:
         self.device = device
         self.dpi = device.logicalDpiY()
-        self.families = list(families)
+        self.families = list(families) if families is not None else font_families()
         self.condensed = condensed
         self._fonts: dict[FontKey, QFont] = {}
         self._metrics: dict[FontKey, QFontMetricsF] = {}
