@@ -180,15 +180,18 @@ def _draw_frame(out: _Painter, frame: Frame, lines: _FrameLines, area: QRectF, n
     out.line(area.right() - number_width, y - lines.footer[-1].height, number_line)
 
 
-def _draw_watermark(painter: QPainter, ts: Typesetter, area: QRectF) -> None:
-    """The DRAFT words diagonally across the page: light enough to read everything under them."""
+def _watermark(ts: Typesetter) -> QPainterPath:
+    """The DRAFT words as outlines (shapes, not text: the banner in the header is the text)."""
     font = QFont(ts.font((40.0, True, False)))
     path = QPainterPath()
     first, second = WATERMARK.split(" — NOT FOR ")
     path.addText(QPointF(0, 0), font, f"{first} —")
-    metrics = ts.metrics((40.0, True, False))
-    second_text = f"NOT FOR {second}"
-    path.addText(QPointF(0, metrics.lineSpacing()), font, second_text)
+    path.addText(QPointF(0, ts.metrics((40.0, True, False)).lineSpacing()), font, f"NOT FOR {second}")
+    return path
+
+
+def _draw_watermark(painter: QPainter, path: QPainterPath, area: QRectF) -> None:
+    """The DRAFT words diagonally across the content: light enough to read everything under them."""
     bounds = path.boundingRect()
     angle = math.degrees(math.atan2(area.height(), area.width()))
     diagonal = math.hypot(area.width(), area.height())
@@ -220,13 +223,15 @@ def render(document: Document, device: QPagedPaintDevice) -> int:
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         out = _Painter(painter, ts)
+        watermark: QPainterPath | None = None
         for number, page in enumerate(pages, start=1):
             if number > 1:
                 device.newPage()
             out.items(page)
             _draw_frame(out, document.frame, frame, area, number, len(pages))
             if not document.frame.verified:
-                _draw_watermark(painter, ts, body)
+                watermark = watermark or _watermark(ts)
+                _draw_watermark(painter, watermark, body)
     finally:
         painter.end()
     return len(pages)
