@@ -255,7 +255,7 @@ def test_a_one_page_worksheet_carries_identifiers_the_order_doses_and_the_waterm
     assert_safe_pages(text, verified=True)
     assert "VERIFIED by Wang Fang on" in text[0]
     assert "Verified by: Wang Fang (wang, pharmacist)" in text[0]
-    assert "Meaning of the signature: verified calculation" in text[0]
+    assert "meaning of the signature: verified calculation" in text[0]
     assert ward.store.order(order_id)["signature"] in text[0]
 
     record_print(ward.store, ward.actor, document, 1, "PDF A4 verified.pdf")

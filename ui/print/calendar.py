@@ -114,11 +114,14 @@ def _drug_line(source: CalendarSource, event: Event) -> Paragraph:
     return paragraph(strong(name), " ", kept(dose, bold=True), f" {route}{done}")  # "200 mg" never split
 
 
-def _group_text(source: CalendarSource, event: Event) -> str:
+def _group_spans(source: CalendarSource, event: Event) -> list[Span]:
+    """``Induction, cycle 1, day 1 (expected doses)``: "cycle 1," and "day 1" are never split."""
     phase = source.phase_names.get(event.phase, event.phase)
     doses = source.doses.get((event.phase, event.cycle or 0))
     marker = _MARKERS.get(doses.source, "") if doses is not None else ""
-    return f"{phase}, cycle {event.cycle}, day {event.day}{marker}"
+    spans = [Span(f"{phase}, ", italic=True), Span(f"cycle {event.cycle}, ", italic=True, keep=True),
+             Span(f"day {event.day}", italic=True, keep=True)]  # fmt: skip
+    return [*spans, Span(marker, italic=True)] if marker else spans
 
 
 def _day_cell(source: CalendarSource, cell: DayCell, in_range: bool, phase_starts: bool) -> Cell:
@@ -138,9 +141,9 @@ def _day_cell(source: CalendarSource, cell: DayCell, in_range: bool, phase_start
             if (event.phase, event.cycle, event.day) != group:
                 group = (event.phase, event.cycle, event.day)
                 if len(heading) == 1:
-                    heading += ["  ", Span(_group_text(source, event), italic=True)]
+                    heading += ["  ", *_group_spans(source, event)]
                 else:
-                    texts.append(paragraph(_group_text(source, event), italic=True))
+                    texts.append(paragraph(*_group_spans(source, event)))
             texts.append(_drug_line(source, event))
         elif event.kind is EventKind.RADIOTHERAPY:
             treated = True

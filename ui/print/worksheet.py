@@ -95,7 +95,8 @@ def _measurements(source: WorksheetSource) -> Table:
     bsa = _quantity(snapshot.get("bsa"))
     if bsa is not None:
         formula = next((p["value"] for p in snapshot.get("policies", []) if p["name"] == "BSA formula"), "")
-        rows.append(_cells("BSA", paragraph(strong(format_quantity(bsa, 2))), f"by {formula}", "calculated"))
+        rows.append(_cells("BSA", paragraph(strong(format_quantity(bsa, 2))), "from height and weight",
+                           f"calculated, {formula}"))  # fmt: skip
     return Table((1.6, 1.3, 1.2, 1.5), tuple(rows), _head("Measurement", "Value", "Measured on", "Note"))
 
 
@@ -217,7 +218,10 @@ def _totals(source: WorksheetSource) -> list[Block]:
         paragraph(f"On {date_text(source.ledger.on)}: given and declared so far, and projected to the plan's end.")
     ]
     for row in range(model.rowCount()):
-        texts = [str(model.data(model.index(row, column)) or "").replace("\n", ", ") for column in range(len(titles))]
+        texts = [
+            str(model.data(model.index(row, column)) or "").replace(":\n", ": ").replace("\n", ", ")
+            for column in range(len(titles))
+        ]
         parts = [f"{title.lower()}: {text}" for title, text in zip(titles[1:], texts[1:], strict=True)]
         blocks.append(paragraph(strong(f"{texts[0]}: "), "; ".join(parts), space_before=2))
     if not model.rowCount():
@@ -226,49 +230,31 @@ def _totals(source: WorksheetSource) -> list[Block]:
 
 
 def _signatures(source: WorksheetSource) -> list[Block]:
+    """Who calculated, who verified and what the signature means, the content hash and the signature."""
     order = source.order
     calculated = source.calculated_by
-    blocks: list[Block] = [
-        paragraph(
-            strong("Calculated and saved by: "),
-            f"{calculated.full_name} ({calculated.username}, "
-            f"{calculated.role.value}) on {local_time_text(order['calculated_at'])}",
-        ),
-        paragraph(strong("Content SHA-256: "), order["content_hash"]),
+    who: list[str | Span] = [
+        strong("Calculated and saved by: "),
+        f"{calculated.full_name} ({calculated.username}, {calculated.role.value}) on "
+        f"{local_time_text(order['calculated_at'])}. ",
     ]
     status = order["status"]
     if status in VERIFIED_STATUSES and source.verified_by is not None:
         verifier = source.verified_by
-        blocks += [
-            paragraph(
-                strong("Verified by: "),
-                f"{verifier.full_name} ({verifier.username}, {verifier.role.value}) "
-                f"on {local_time_text(order['verified_at'])}",
-                space_before=2,
-            ),
-            paragraph(
-                strong("Meaning of the signature: "),
-                "verified calculation — an independent second check with a blind recalculation that agreed",
-                space_before=2,
-            ),
-            paragraph(strong("Electronic signature: "), order["signature"] or "—", space_before=2),
+        who += [
+            strong("Verified by: "),
+            f"{verifier.full_name} ({verifier.username}, {verifier.role.value}) on "
+            f"{local_time_text(order['verified_at'])}; meaning of the signature: ",
+            strong("verified calculation"),
+            " (an independent second check whose blind recalculation agreed).",
         ]
     elif status == "superseded":
-        blocks.append(
-            paragraph(
-                strong("SUPERSEDED: "),
-                "an input changed after this order was saved; its verification is void. Calculate and verify again.",
-                space_before=2,
-            )
-        )
+        who += [strong("SUPERSEDED: "), "an input changed after this order was saved; its verification is void."]
     else:
-        blocks.append(
-            paragraph(
-                strong("Not verified: "),
-                "awaiting an independent second pharmacist's verification in DoseCalc.",
-                space_before=2,
-            )
-        )
+        who += [strong("Not verified: "), "awaiting a second pharmacist's independent verification in DoseCalc."]
+    blocks: list[Block] = [paragraph(*who), paragraph(strong("Content SHA-256: "), order["content_hash"])]
+    if status in VERIFIED_STATUSES and order["signature"]:
+        blocks.append(paragraph(strong("Electronic signature: "), order["signature"]))
     return blocks
 
 
