@@ -69,10 +69,10 @@ def _frame_lines(ts: Typesetter, frame: Frame, width: float) -> _FrameLines:
     born = date_text(frame.date_of_birth)
     identity = paragraph(
         strong(frame.patient_name),
-        " · ",
-        kept(f"Hospital number {frame.hospital_number}", bold=True),
-        " · ",
-        kept(f"Born {born}"),
+        " ",
+        kept(f"· Hospital number {frame.hospital_number}", bold=True),  # a line never ends with "·"
+        " ",
+        kept(f"· Born {born}"),
         size=12,
     )
     about = paragraph(strong(frame.title), f" · Regimen {frame.regimen} · Status: ", strong(frame.status))
