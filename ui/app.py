@@ -4,6 +4,8 @@ Usage::
 
     dosecalc-app [--db URL]
     dosecalc-app [--db URL] screenshot FILE.png [--patient demo] [--tab doses|calendar|ledger] [--size 1366x768]
+    dosecalc-app [--db URL] print calendar|worksheet --patient HOSPITAL_NUMBER|demo [--cycle N] [--phase P]
+                 [--paper a4|letter] --pdf FILE
 
 The store is the one the command line uses (``--db``, then ``DOSECALC_DATABASE_URL``, then the site
 setting, then the SQLite file in the user's data folder). A store that cannot be opened is explained
@@ -12,7 +14,9 @@ administrator or to open the demonstration (:mod:`dosecalc.store.demo`).
 
 ``screenshot`` renders the main window offscreen with the demonstration patient, on a temporary store
 unless ``--db`` is given, writes the PNG and exits 0 (2 with one line on stderr when it cannot).
-``--measure-startup`` is for ``bench/bench_gui.py``: it prints when the main window first painted.
+``print`` writes the nurse's calendar or the pharmacist's worksheet as a PDF the same way (see
+:mod:`ui.print.command`). ``--measure-startup`` is for ``bench/bench_gui.py``: it prints when the main
+window first painted.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ from dosecalc.store.demo import (
 )
 from dosecalc.store.records import Store, open_store
 from dosecalc.store.users import Role, User
+from ui.print.command import add_print_parser, run_print
 from ui.widgets import ERROR_STYLE
 
 __all__ = ["SignInDialog", "main"]
@@ -199,6 +204,7 @@ def _parser() -> argparse.ArgumentParser:
     shot.add_argument("--patient", choices=["demo"], default="demo", help="the patient shown (default: demo)")
     shot.add_argument("--tab", choices=TAB_NAMES, default="doses", help="the tab shown (default: doses)")
     shot.add_argument("--size", type=_size, default=(1366, 768), help="window size (default: 1366x768)")
+    add_print_parser(commands)
     return parser
 
 
@@ -387,6 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "screenshot":
         return _screenshot(args)
+    if args.command == "print":
+        return run_print(args, lambda: _application(offscreen=True), _database_url)
     if args.measure_startup:
         return _measure_startup(args)
     missing = _no_display()

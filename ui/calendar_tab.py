@@ -457,6 +457,7 @@ class CalendarTab(QWidget):
         self.month = dt.date.today().replace(day=1)
         self._patient: int | None = None
         self.grid_model: MonthGridModel | None = None
+        self.print_dialog: QDialog | None = None
 
         self.message = QLabel("No patient selected")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -495,6 +496,16 @@ class CalendarTab(QWidget):
         navigation.addStretch(1)
         navigation.addWidget(QLabel("Phase:"))
         navigation.addWidget(self.phase_combo)
+        self.print_scope = QComboBox()
+        self.print_scope.setObjectName("printScope")
+        self.print_scope.setToolTip("What Print shows: the whole plan, the month shown, or the phase chosen")
+        for text, scope in (("Whole plan", "plan"), ("Month shown", "month"), ("Phase chosen", "phase")):
+            self.print_scope.addItem(text, scope)
+        self.print_button = QPushButton("&Print calendar…")
+        self.print_button.setToolTip("Print preview of the nurse's calendar (Ctrl+P)")
+        self.print_button.clicked.connect(self.open_print_preview)
+        navigation.addWidget(self.print_scope)
+        navigation.addWidget(self.print_button)
 
         self.grid = QTableView()
         self.grid.setItemDelegate(DayCellDelegate(self.grid))
@@ -688,6 +699,28 @@ class CalendarTab(QWidget):
         phase = f" — {self.shown.names.phase(cell.phase)}" if cell.phase else ""
         lines = _event_descriptions(cell, self.shown.names) or ["• nothing planned"]
         self.day_details.setText("\n".join([f"{_long(cell.date)}{phase}", *lines]))
+
+    # -------------------------------------------------------------------------------------------- printing
+
+    def print_document(self) -> Any:
+        """The calendar to print (:class:`ui.print.Document`) in the chosen scope, or None (the reason is shown)."""
+        from ui.print.preview import calendar_for  # the printouts load when first used
+
+        scope = self.print_scope.currentData()
+        if scope == "month":
+            year, month = divmod(self.month.year * 12 + self.month.month, 12)
+            last = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+            return calendar_for(self.operations, first=self.month, last=last)
+        if scope == "phase" and self.phase_combo.currentData():
+            return calendar_for(self.operations, phase=self.phase_combo.currentData())
+        return calendar_for(self.operations)
+
+    def open_print_preview(self) -> QDialog | None:
+        from ui.print.preview import open_print_preview
+
+        document = self.print_document()
+        self.print_dialog = open_print_preview(self.operations, document, self) if document is not None else None
+        return self.print_dialog
 
     # -------------------------------------------------------------------------------------------- actions
 

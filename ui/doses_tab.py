@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -102,6 +103,7 @@ class DosesTab(QWidget):
         super().__init__(parent)
         self.operations = operations
         self.verify_dialog: VerifyDialog | None = None
+        self.print_dialog: QDialog | None = None
         self.override_dialog: OverrideDialog | None = None
         #: Milliseconds the last recalculation took (information for the bench, never asserted).
         self.last_recompute_ms = 0.0
@@ -187,6 +189,9 @@ class DosesTab(QWidget):
         footer.addWidget(self.override_button)
         footer.addWidget(self.save_order_button)
         footer.addWidget(self.verify_button)
+        self.print_button = QPushButton("&Print worksheet…")
+        self.print_button.setToolTip("Print preview of the saved order's worksheet (Ctrl+P)")
+        footer.addWidget(self.print_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -392,6 +397,7 @@ class DosesTab(QWidget):
         self.override_button.clicked.connect(self.override_blocks)
         self.save_order_button.clicked.connect(self.save_order)
         self.verify_button.clicked.connect(self.open_verify_dialog)
+        self.print_button.clicked.connect(self.open_print_preview)
         self.table.selectionModel().currentRowChanged.connect(self._show_derivation)
         self.operations.patientSelected.connect(self._on_patient_selected)
         self.operations.patientChanged.connect(self._on_patient_changed)
@@ -410,7 +416,7 @@ class DosesTab(QWidget):
             self.search_edit, self.regimen_combo, self.phase_combo, self.cycle_spin,
             *self._choice_combos.values(), self.start_edit, self.save_plan_button, self.policy_toggle,
             *self._policy_combos.values(), self.table, self.derivation_view, self.flags_view,
-            self.override_button, self.save_order_button, self.verify_button,
+            self.override_button, self.save_order_button, self.verify_button, self.print_button,
         ]  # fmt: skip
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -771,6 +777,7 @@ class DosesTab(QWidget):
         self.blockers_label.setVisible(bool(blockers))
         latest = self._latest_order()
         self.verify_button.setEnabled(latest is not None and latest["status"] == "calculated")
+        self.print_button.setEnabled(latest is not None)
         self.status_label.setText(self._status_text(latest))
 
     def _status_text(self, latest: RowMapping | None) -> str:
@@ -858,6 +865,22 @@ class DosesTab(QWidget):
             success=f"Order saved: {order.regimen.id}, {order.phase.id} cycle {order.cycle} — awaiting verification",
             changes=self._patient["id"],
         )  # fmt: skip
+
+    def print_document(self) -> Any:
+        """The worksheet of the newest saved order (:class:`ui.print.Document`), or None (the reason is shown)."""
+        from ui.print.preview import worksheet_for  # the printouts load when first used
+
+        if self._latest_order() is None:
+            self._show_message("nothing to print: save the order first (a worksheet prints a saved order)", True)
+            return None
+        return worksheet_for(self.operations)
+
+    def open_print_preview(self) -> QDialog | None:
+        from ui.print.preview import open_print_preview
+
+        document = self.print_document()
+        self.print_dialog = open_print_preview(self.operations, document, self) if document is not None else None
+        return self.print_dialog
 
     def open_verify_dialog(self) -> VerifyDialog | None:
         latest = self._latest_order()

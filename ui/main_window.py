@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -414,6 +416,9 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.print_action = action(file_menu, "&Print…", self.print_preview, QKeySequence.StandardKey.Print)
+        self.export_action = action(file_menu, "&Export PDF…", self.export_pdf, "Ctrl+Shift+E")
+        file_menu.addSeparator()
         action(file_menu, "&Settings…", self.open_settings, "Ctrl+,")
         file_menu.addSeparator()
         action(file_menu, "Sign &out", self.signOutRequested.emit)
@@ -536,6 +541,44 @@ class MainWindow(QMainWindow):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.operations.message.emit(f"Recorded {dialog.kind.currentText()}", False)
             self.operations.patientChanged.emit(patient_id)
+
+    # ----------------------------------------------------------------------------------- printing
+
+    def print_document(self) -> Any:
+        """The current tab's printout: the worksheet on Doses, the calendar on Calendar (None: the reason is shown)."""
+        tab = self.tab(self.tabs.currentIndex()) if self.operations.patient_id is not None else None
+        if tab is None or not hasattr(tab, "print_document"):
+            self.operations.message.emit(
+                "Print: select a patient, then the Doses tab (order worksheet) or the Calendar tab", True
+            )
+            return None
+        return tab.print_document()
+
+    def print_preview(self) -> QDialog | None:
+        """Ctrl+P: the print preview of the current tab's printout."""
+        from ui.print.preview import open_print_preview
+
+        document = self.print_document()
+        return open_print_preview(self.operations, document, self) if document is not None else None
+
+    def export_pdf(self, path: Path | None = None) -> int | None:
+        """The current tab's printout as a PDF (asks where, unless ``path`` is given); its number of pages."""
+        from ui.print.document import Paper
+        from ui.print.preview import export_pdf
+
+        document = self.print_document()
+        if document is None:
+            return None
+        if path is None:
+            suggested = f"{document.kind}-{document.frame.hospital_number}.pdf"
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export PDF", suggested, "PDF (*.pdf)")
+            if not chosen:
+                return None
+            path = Path(chosen if chosen.lower().endswith(".pdf") else f"{chosen}.pdf")
+        paper = (
+            Paper.LETTER if QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem else Paper.A4
+        )
+        return export_pdf(self.operations, document, path, paper)
 
     def open_settings(self) -> None:
         from dosecalc.site import load_site_settings

@@ -20,7 +20,7 @@ from dosecalc.display import format_number, format_quantity
 from dosecalc.regimen.order import OrderedLine, RegimenOrder
 from ui.widgets import chinese_font_available
 
-__all__ = ["DoseTableModel", "FlagListModel", "severity_icon"]
+__all__ = ["DoseTableModel", "FlagListModel", "days_text", "percent_text", "severity_icon"]
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -43,13 +43,15 @@ def _blocks_first(flags: tuple[Flag, ...]) -> tuple[Flag, ...]:
     return tuple(sorted(flags, key=lambda flag: _RANK[flag.severity]))  # stable: the core's order within a severity
 
 
-def _days_text(days: tuple[int, ...]) -> str:
+def days_text(days: tuple[int, ...]) -> str:
+    """``1``, ``1, 8`` or ``1–14``: the days of a cycle as the dose table and the worksheet show them."""
     if len(days) > 2 and days == tuple(range(days[0], days[-1] + 1)):
         return f"{days[0]}–{days[-1]}"
     return ", ".join(str(day) for day in days)
 
 
-def _percent_text(value: Any) -> str:
+def percent_text(value: Any) -> str:
+    """``+2.73 %``: the final dose's difference from the calculated one, signed when above it."""
     text = format_number(value, 2)
     return f"+{text} %" if value > 0 and text != "0" else f"{text} %"
 
@@ -141,12 +143,12 @@ class DoseTableModel(QAbstractTableModel):
         if column == self.DOSE:
             return format_quantity(result.final, 1)
         if column == self.DIFFERENCE:
-            return _percent_text(result.deviation_percent)
+            return percent_text(result.deviation_percent)
         if column == self.ROUTE:
             infusion = f" over {line.line.infusion}" if line.line.infusion else ""
             return f"{line.line.route.value}{infusion}"
         if column == self.DAYS:
-            return _days_text(line.days)
+            return days_text(line.days)
         return ""
 
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from dosecalc.store.records import Store
     from dosecalc.store.users import User
 
-__all__ = ["PASSWORD_VARIABLE", "register"]
+__all__ = ["PASSWORD_VARIABLE", "register", "signed_in"]
 
 #: Where a writing command finds the signed-in user's password when no --password-file is given.
 PASSWORD_VARIABLE = "DOSECALC_PASSWORD"
@@ -124,7 +124,7 @@ def _read_password(file_option: str | None, variable: str, field: str) -> str | 
     return os.environ.get(variable) or None
 
 
-def _signed_in(store: Store, args: argparse.Namespace) -> User:
+def signed_in(store: Store, args: argparse.Namespace) -> User:
     """The user named by --user, authenticated with the password from --password-file or DOSECALC_PASSWORD."""
     if not args.user:
         raise InputError(
@@ -311,7 +311,7 @@ def _cmd_user_add(args: argparse.Namespace) -> tuple[Payload, list[str]]:
             if password is None:
                 password = _read_password(args.password_file, PASSWORD_VARIABLE, "password-file")
         else:
-            admin = _signed_in(store, args)
+            admin = signed_in(store, args)
             if admin.role is not Role.ADMINISTRATOR:
                 raise InputError(
                     "user",
@@ -350,7 +350,7 @@ def _cmd_patient_add(args: argparse.Namespace) -> tuple[Payload, list[str]]:
     if language not in LANGUAGES:
         raise InputError("language", language, "is not a language DoseCalc prints in", expected=" | ".join(LANGUAGES))
     with _opened(args) as store:
-        user = _signed_in(store, args)
+        user = signed_in(store, args)
         with _fields({"date-of-birth": "dob"}):
             patient_id = store.add_patient(
                 _actor(user),
@@ -433,7 +433,7 @@ def _cmd_measure(args: argparse.Namespace) -> tuple[Payload, list[str]]:
 
     measured_on = parse_date(args.date, "date")
     with _opened(args) as store:
-        user = _signed_in(store, args)
+        user = signed_in(store, args)
         patient = _patient(store, args.patient)
         kind = args.kind.strip().lower()
         # The value's checks name the kind ("creatinine: 80 mg/dL is implausible; did you mean µmol/L?");
@@ -562,7 +562,7 @@ def _cmd_plan_create(args: argparse.Namespace) -> tuple[Payload, list[str]]:
         if getattr(args, name.replace("-", "_")) is not None
     }
     with _opened(args) as store:
-        user = _signed_in(store, args)
+        user = signed_in(store, args)
         patient = _patient(store, args.patient)
         plan_id = store.create_plan(
             _actor(user),
@@ -619,7 +619,7 @@ def _cmd_give(args: argparse.Namespace) -> tuple[Payload, list[str]]:
             raise InputError("order", args.order, "is not an order id", expected="a whole number from 1")
         order_id = int(value)
     with _opened(args) as store:
-        user = _signed_in(store, args)
+        user = signed_in(store, args)
         patient = _patient(store, args.patient)
         if order_id is not None and store.order(order_id)["patient_id"] != patient["id"]:
             raise InputError(

@@ -165,6 +165,14 @@ class Store:
             )
         return User(row["id"], row["username"], row["full_name"], Role(row["role"]))
 
+    def user(self, user_id: int) -> User:
+        """Who a record names (who calculated or verified an order), for printouts and screens."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(users).where(users.c.id == user_id)).mappings().first()
+        if row is None:
+            raise InputError("user", user_id, "does not exist", expected="a user id")
+        return User(row["id"], row["username"], row["full_name"], Role(row["role"]))
+
     # ----------------------------------------------------------------------------------- patients
 
     def add_patient(

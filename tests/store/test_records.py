@@ -49,6 +49,9 @@ def test_passwords_are_salted_scrypt() -> None:
 
 def test_users_and_roles(store: Store, staff: dict[str, User]) -> None:
     assert store.authenticate("li", "li-password").id == staff["li"].id
+    assert store.user(staff["li"].id) == staff["li"]
+    with pytest.raises(InputError, match="does not exist"):
+        store.user(9999)
     with pytest.raises(AuthenticationError):
         store.authenticate("li", "wrong")
     with pytest.raises(AuthenticationError):

@@ -1,0 +1,190 @@
+"""The calendar's legend page: what the words mean, the phases, the blood tests, the supportive medicines,
+a missed or vomited dose, and the 24-hour contact number (medication-safety K4–K5).
+
+The wording for patients is deliberately generic and careful; the supportive medicines are quoted from
+the regimen's own lines (premedication and supportive), never invented here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dosecalc.regimen.model import Route
+from dosecalc.schedule.plan import EventKind
+from ui.print.document import Block, Cell, Paragraph, Shade, Table, date_text, paragraph, strong
+from ui.print.sources import CalendarSource
+
+__all__ = ["CONTACT_NOT_SET", "MISSED_DOSE", "legend_blocks"]
+
+MISSED_DOSE = "If a dose is missed or vomited, do not take an extra dose; call the 24-hour number."
+CONTACT_NOT_SET = "not set in DoseCalc — write the ward's number here before handing this calendar over:"
+_TERMS = (
+    ("Rest day: no chemotherapy", "No treatment that day.", Shade.NONE),
+    (
+        "Blood tests first",
+        "Blood count, liver and kidney tests before treatment. Treatment goes ahead only if the results allow it.",
+        Shade.NONE,
+    ),
+    (
+        "(expected doses)",
+        "Calculated from your latest measurements. Your team checks each dose before the cycle; it may change.",
+        Shade.NONE,
+    ),
+    ("(doses not verified)", "Calculated and saved, but not yet checked by a second pharmacist.", Shade.NONE),
+    ("Radiotherapy: fraction 3 of 28", "Your third radiotherapy treatment of 28.", Shade.NONE),
+    (
+        "Moved here from …",
+        "The treatment was moved from that date (the clinic was closed or the cycle was delayed).",
+        Shade.NONE,
+    ),
+    ("Clinic closed: …", "The clinic is closed that day (diagonal lines).", Shade.HATCHED),
+    ("not on this calendar", "A day outside the dates this calendar covers (grey).", Shade.MUTED),
+)
+
+
+def _heading(text: str) -> Paragraph:
+    return paragraph(text, size=13, bold=True, space_before=10, keep_with_next=True)
+
+
+def _cell(*texts: Paragraph, shade: Shade = Shade.NONE) -> Cell:
+    return Cell(tuple(texts), shade)
+
+
+def _head(*titles: str) -> tuple[Cell, ...]:
+    return tuple(_cell(paragraph(title, bold=True), shade=Shade.MUTED) for title in titles)
+
+
+def _phases(source: CalendarSource) -> Table:
+    rows = []
+    regimen, plan = source.regimen, source.plan
+    for phase in plan.phases:
+        if phase.start is None or phase.end is None:
+            continue
+        defined = regimen.phase(phase.id)
+        drugs = [
+            f"{source.drug_names.get(line.drug, line.drug)} {line.route.value}"
+            for phase_id, line in source.lines
+            if phase_id == phase.id
+        ]
+        courses = [
+            f"radiotherapy {course.total} in {course.fractions} fractions"
+            for course in defined.radiotherapy
+            if course.choice is None or plan.choices.get(course.choice.split("=")[0]) == course.choice.split("=")[1]
+        ]
+        rows.append(
+            (
+                _cell(paragraph(strong(source.phase_names.get(phase.id, phase.id)))),
+                _cell(paragraph(f"{date_text(phase.start)} to {date_text(phase.end)}")),
+                _cell(paragraph(f"every {defined.cycle_length_days} days; {phase.stop_rule}")),
+                _cell(paragraph("; ".join(drugs + courses) or "—")),
+            )
+        )
+    return Table((1.2, 1.4, 2.8, 2.6), tuple(rows), _head("Phase", "Dates", "Cycles", "Treatment"))
+
+
+def _blood_tests(source: CalendarSource, first: dt.date, last: dt.date) -> list[Block]:
+    checks = [
+        e
+        for e in source.plan.events
+        if e.kind is EventKind.CHECK and first <= e.date <= last and "go/no-go" in (e.note or "")
+    ]
+    blocks: list[Block] = [
+        _heading("Blood tests before each cycle"),
+        paragraph(
+            "Before every cycle you have blood tests: blood count, liver and kidney tests. Come on the "
+            "day shown, before treatment; your team decides from the results whether treatment goes ahead."
+        ),
+    ]
+    if not checks:
+        return [*blocks, paragraph("No cycle starts within the dates of this calendar.")]
+    pairs = [
+        (f"{source.phase_names.get(e.phase, e.phase)} cycle {e.cycle}", f"{e.date:%a} {date_text(e.date)}")
+        for e in checks
+    ]
+    columns = 4
+    rows = []
+    for start in range(0, len(pairs), columns):
+        chunk = pairs[start : start + columns] + [("", "")] * (columns - len(pairs[start : start + columns]))
+        rows.append(tuple(_cell(paragraph(text)) for pair in chunk for text in pair))
+    head = _head(*(["Cycle", "Blood tests on"] * columns))
+    others = [
+        e
+        for e in source.plan.events
+        if e.kind is EventKind.CHECK and first <= e.date <= last and "go/no-go" not in (e.note or "")
+    ]
+    blocks.append(Table((1.6, 1.2) * columns, tuple(rows), head))
+    blocks.extend(paragraph(f"{date_text(e.date)}: {e.note}", space_before=3) for e in others)
+    return blocks
+
+
+def _supportive(source: CalendarSource) -> list[Block]:
+    blocks: list[Block] = [_heading("Medicines to prevent or treat side effects")]
+    seen: set[tuple[str, str]] = set()
+    for _phase, line in source.lines:
+        name = source.drug_names.get(line.drug, line.drug)
+        for kind, texts in (("Before", line.premedication), ("With", line.supportive)):
+            for text in texts:
+                if (name, text) in seen:
+                    continue
+                seen.add((name, text))
+                lead = f"Before {name}: " if kind == "Before" else f"With {name}, when needed: "
+                blocks.append(paragraph(strong(lead), f"{text}.", space_before=3))
+    if len(blocks) == 1:
+        blocks.append(paragraph("The regimen lists none. Your team will tell you about any medicine you need."))
+    blocks.append(
+        paragraph(
+            "Take these medicines exactly as your team prescribes them; ask if you are unsure "
+            "when or how to take them.",
+            space_before=4,
+        )
+    )
+    if any(line.route is Route.ORAL for _phase, line in source.lines):
+        blocks.append(
+            paragraph(
+                strong("Tablets or capsules at home: "),
+                "take them at the times your team gives you, swallowed whole with water. Keep them in their original "
+                "pack, dry and out of the reach of children; give unused ones back to the pharmacy.",
+                space_before=4,
+            )
+        )
+    return blocks
+
+
+def legend_blocks(
+    source: CalendarSource, first: dt.date, last: dt.date, label: str, chinese: bool = False
+) -> list[Block]:
+    """The legend page's blocks."""
+    regimen, row = source.regimen, source.plan_row
+    name = f"{regimen.name.en} / {regimen.name.zh}" if chinese else regimen.name.en
+    number = source.contact_number.strip()
+    contact = [strong(number)] if number else [CONTACT_NOT_SET, " ________________________"]
+    terms = [
+        (_cell(paragraph(strong(term)), shade=shade), _cell(paragraph(meaning))) for term, meaning, shade in _TERMS
+    ]
+    if len(terms) % 2:
+        terms.append((_cell(), _cell()))
+    return [
+        paragraph("About this calendar", size=14, bold=True),
+        paragraph(strong("Treatment: "), f"{name} ({regimen.id} version {regimen.version}).", space_before=4),
+        paragraph(
+            strong("This calendar: "),
+            f"{label}{'' if date_text(first) in label else f', {date_text(first)} to {date_text(last)}'}, from plan "
+            f"#{row['id']} starting {date_text(row['start_date'])}. Each dose is the dose for one "
+            "administration.",
+            space_before=2,
+        ),
+        paragraph(strong("24-hour contact number: "), *contact, size=14, space_before=8),
+        paragraph(strong(MISSED_DOSE), space_before=6),
+        paragraph(
+            "If you cannot come to a treatment or blood test appointment, call the 24-hour number to arrange "
+            "a new date. Call it at once, day or night, if you have a fever or shivers, feel suddenly unwell, "
+            "bleed or bruise easily, or have diarrhoea or vomiting that does not stop.",
+            space_before=2,
+        ),
+        *_supportive(source),
+        _heading("Words on the calendar"),
+        Table((1.2, 2.3, 1.2, 2.3), tuple((*terms[i], *terms[i + 1]) for i in range(0, len(terms), 2))),
+        _heading("Phases"),
+        _phases(source),
+        *_blood_tests(source, first, last),
+    ]
