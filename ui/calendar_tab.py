@@ -45,12 +45,13 @@ from dosecalc.bsa import body_surface_area, parse_bsa, parse_formula
 from dosecalc.display import format_number
 from dosecalc.errors import DoseCalcError
 from dosecalc.inputs import positive_quantity
-from dosecalc.regimen.model import Catalogue, Regimen
+from dosecalc.regimen.model import Regimen
 from dosecalc.schedule.clinic import ClinicCalendar
 from dosecalc.schedule.pages import DayCell, MonthPage, calendar_pages
-from dosecalc.schedule.plan import CycleFact, Delay, DoseFact, Event, EventKind, PhasePlan, Plan, compute_plan
+from dosecalc.schedule.plan import Event, EventKind, PhasePlan, Plan
 from dosecalc.site import load_site_settings
-from dosecalc.store.records import Store, measurement_quantity
+from dosecalc.store.plans import recorded_plan
+from dosecalc.store.records import measurement_quantity
 from dosecalc.units import MASS_DOSE, MILLIGRAM, SQUARE_METRE, magnitude_in
 from ui.operations import Operations
 
@@ -190,54 +191,6 @@ def _event_descriptions(cell: DayCell, names: _Names) -> list[str]:
     if cell.closed:
         lines.append(f"Clinic closed: {cell.closed}")
     return lines
-
-
-def _event_of(plan: Plan, item: RowMapping, order: RowMapping | None) -> Event | None:
-    """The planned administration a recorded one belongs to: by its order's cycle, else by drug and date."""
-    for event in plan.events:
-        if event.kind is not EventKind.DRUG or event.drug != item["drug"] or event.cycle is None:
-            continue
-        if (order is None and event.date == item["given_on"]) or (
-            order is not None and (event.phase, event.cycle) == (order["phase"], order["cycle"])
-        ):
-            return event
-    return None
-
-
-def recorded_plan(
-    store: Store, catalogue: Catalogue, row: RowMapping, regimen: Regimen, clinic: ClinicCalendar
-) -> Plan:
-    """A stored plan as recorded: its delays and phase starts, and what was given or held against it.
-
-    An administration against an order of the plan dates its cycle's actual day 1 (as the ledger reads it).
-    """
-    delays = [
-        Delay(int(d["cycle"]), int(d["days"]), d.get("phase"), d.get("reason"))
-        for d in (row["policies"] or {}).get("delays", [])
-    ]
-    starts = {k: dt.date.fromisoformat(str(v)) for k, v in (row["phase_starts"] or {}).items()}
-    orders = {o["id"]: o for o in store.orders_of(row["patient_id"]) if o["plan_id"] == row["id"]}
-    given = store.administrations(row["patient_id"])
-    day1: dict[tuple[str, int], dt.date] = {}
-    for item in given:
-        order = orders.get(item["order_id"])
-        if order is not None:
-            key = (order["phase"], int(order["cycle"]))
-            day1[key] = min(day1.get(key, item["given_on"]), item["given_on"])
-    facts = [CycleFact(phase, cycle, day) for (phase, cycle), day in day1.items()]
-    start, choices = row["start_date"], dict(row["choices"])
-    plan = compute_plan(
-        regimen, catalogue, start, choices, clinic, phase_starts=starts, delays=delays, cycle_facts=facts
-    )
-    dose_facts = []
-    for item in given:
-        event = _event_of(plan, item, orders.get(item["order_id"]))
-        if event is not None and event.cycle is not None:
-            dose_facts.append(DoseFact(event.phase, event.cycle, item["drug"], item["status"], event.day or 1))
-    if not dose_facts:
-        return plan
-    return compute_plan(regimen, catalogue, start, choices, clinic, phase_starts=starts, delays=delays,
-                        cycle_facts=facts, dose_facts=dose_facts)  # fmt: skip
 
 
 class DayCellDelegate(QStyledItemDelegate):

@@ -1,6 +1,6 @@
 """What a printout is made from, read from the store exactly as the screens read it.
 
-The calendar's plan is :func:`ui.calendar_tab.recorded_plan` (the Calendar tab's own), the worksheet's
+The calendar's plan is :func:`dosecalc.store.plans.recorded_plan` (the Calendar tab's own), the worksheet's
 doses are the saved order's snapshot (what was verified), and the totals are
 :func:`~dosecalc.store.ledger.compute_ledger` as the Ledger tab computes it. A dose on the calendar comes
 from the cycle's saved order when there is one — verified, or marked not verified — and otherwise is the
@@ -26,10 +26,11 @@ from dosecalc.schedule.clinic import ClinicCalendar, clinic_calendar
 from dosecalc.schedule.plan import EventKind, Plan
 from dosecalc.store.audit import Actor
 from dosecalc.store.ledger import PatientLedger, compute_ledger
+from dosecalc.store.plans import recorded_plan
 from dosecalc.store.records import Store, measurement_quantity
 from dosecalc.store.users import User
 from dosecalc.units import Quantity
-from ui.calendar_tab import CLINIC_CLOSURES, recorded_plan
+from ui.calendar_tab import CLINIC_CLOSURES
 from ui.verify_dialog import patient_from_record, policy_from_plan
 
 __all__ = [
