@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dosecalc import __version__
 from dosecalc.errors import InputError
 from dosecalc.schedule.pages import ADJUSTED_WORKING_DAY, CLOSED_PREFIX, DayCell, MonthPage, calendar_pages
 from dosecalc.schedule.plan import Event, EventKind
@@ -223,20 +222,16 @@ def calendar_document(
     cycles = _cycles_in(source, span)
     verified, status = _status(source, cycles)
     patient, row, regimen = source.patient, source.plan_row, source.regimen
-    frame = Frame(
+    frame = Frame.for_patient(
+        patient,
+        printed_at=printed_at,
         title=f"Treatment calendar ({span.label})",
-        patient_name=patient["full_name"],
-        hospital_number=patient["hospital_number"],
-        date_of_birth=patient["date_of_birth"],
         regimen=f"{regimen.id} v{regimen.version}",
         status=status,
         verified=verified,
-        printed_at=printed_at or dt.datetime.now().astimezone(),
         printed_by=printed_by,
-        app_version=__version__,
         record=f"plan #{row['id']}",
         validity=span.validity,
-        demo=bool(patient["demo"]),
     )
     sections = [Section((_month_table(source, page, span),)) for page in pages]
     sections.append(Section(tuple(legend_blocks(source, span.first, span.last, span.label, chinese))))

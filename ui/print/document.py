@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
+from typing import Any
+
+from dosecalc import __version__
 
 __all__ = [
     "WATERMARK",
@@ -149,6 +152,19 @@ class Frame:
     record: str  # which record, e.g. "order #12, content 3f2a…"
     validity: str  # e.g. "valid only for induction cycle 1 starting 07 Dec 2026"
     demo: bool = False
+
+    @classmethod
+    def for_patient(cls, patient: Any, *, printed_at: dt.datetime | None, **fields: Any) -> Frame:
+        """A frame whose identifiers come from a stored patient row, printed now unless a time is given."""
+        return cls(
+            patient_name=patient["full_name"],
+            hospital_number=patient["hospital_number"],
+            date_of_birth=patient["date_of_birth"],
+            printed_at=printed_at or dt.datetime.now().astimezone(),
+            app_version=__version__,
+            demo=bool(patient["demo"]),
+            **fields,
+        )
 
 
 @dataclass(frozen=True, slots=True)

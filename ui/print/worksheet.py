@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from dosecalc import __version__
 from dosecalc.display import format_number, format_quantity
 from dosecalc.labs import LAB_KINDS
 from dosecalc.units import Quantity
@@ -274,20 +273,16 @@ def worksheet_document(source: WorksheetSource, *, printed_by: str, printed_at: 
     phase = source.regimen.phase(order["phase"]).name.en if source.regimen else order["phase"]
     verified, status = _status(source)
     day1 = source.day_one
-    frame = Frame(
+    frame = Frame.for_patient(
+        patient,
+        printed_at=printed_at,
         title=f"Order worksheet: {phase}, cycle {order['cycle']}",
-        patient_name=patient["full_name"],
-        hospital_number=patient["hospital_number"],
-        date_of_birth=patient["date_of_birth"],
         regimen=f"{plan['regimen_id']} v{plan['regimen_version']}",
         status=status,
         verified=verified,
-        printed_at=printed_at or dt.datetime.now().astimezone(),
         printed_by=printed_by,
-        app_version=__version__,
         record=f"order #{order['id']} of plan #{plan['id']}, content {order['content_hash'][:12]}",
         validity=f"valid only for {phase} cycle {order['cycle']}" + (f" starting {date_text(day1)}" if day1 else ""),
-        demo=bool(patient["demo"]),
     )
     blocks: list[Block] = [
         _heading("Patient"),
