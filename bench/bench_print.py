@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python bench/bench_print.py [--runs N] [--json OUT]
+    .venv/bin/python bench/bench_print.py [--runs N] [--process-runs N] [--json OUT]
 
 Target (the printouts issue): *the 2-year calendar as PDF in ≤ 1 s.*
 
@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=RUNS, metavar="N", help=f"timed runs (default {RUNS})")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the figures to this JSON file")
+    parser.add_argument("--process-runs", type=int, default=3, metavar="N", help="whole-command launches (default 3)")
     args = parser.parse_args(argv)
 
     from PySide6.QtGui import QPainter, QPdfWriter
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(one())
     command = [sys.executable, "-m", "ui", "print", "calendar", "--patient", "demo", "--pdf", str(folder / "c.pdf")]
     processes = []
-    for _ in range(3):
+    for _ in range(args.process_runs):
         started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True, cwd=ROOT, env={**os.environ})
         processes.append(time.perf_counter() - started)

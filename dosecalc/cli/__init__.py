@@ -32,13 +32,13 @@ traceback never reaches the user.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
 from collections.abc import Sequence
 
 from dosecalc import __version__
-from dosecalc.cli import calc, records, regimens, schedule
 from dosecalc.cli.common import (
     EXIT_INTERNAL,
     EXIT_INVALID_INPUT,
@@ -46,14 +46,41 @@ from dosecalc.cli.common import (
     Handler,
     Parser,
     Payload,
+    ValidationFailedError,
     normalised,
 )
 from dosecalc.errors import DoseCalcError
 
 __all__ = ["main"]
 
+#: The module (``dosecalc.cli.<name>``) that registers each command, in the order ``--help`` lists them.
+#: ``dosecalc bsa`` then imports only what its own command needs (not the regimen library's models,
+#: the schedule and holiday modules or SQLAlchemy): start-up is most of a single calculation's time.
+#: A test checks this table against the parser of every command.
+COMMAND_MODULES: dict[str, str] = {
+    "bsa": "calc",
+    "renal": "calc",
+    "carboplatin": "calc",
+    "dose": "calc",
+    "eqd2": "calc",
+    "demo": "calc",
+    "regimens": "regimens",
+    "order": "regimens",
+    "schedule": "schedule",
+    "user": "records",
+    "patient": "records",
+    "measure": "records",
+    "plan": "records",
+    "give": "records",
+    "ledger": "records",
+    "audit": "records",
+    "backup": "records",
+    "restore": "records",
+}
 
-def _build_parser() -> Parser:
+
+def _build_parser(command_name: str | None = None) -> Parser:
+    """Every command's parser; with ``command_name`` a known command, only the module that registers it."""
     parser = Parser(prog="dosecalc", description="Chemotherapy dose calculations with their derivation.")
     parser.add_argument("--version", action="version", version=f"dosecalc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
@@ -65,10 +92,15 @@ def _build_parser() -> Parser:
         p.set_defaults(handler=handler)
         return p
 
-    calc.register(command)
-    regimens.register(command, sub)
-    schedule.register(command)
-    records.register(command, sub)
+    only = COMMAND_MODULES.get(command_name or "")
+    for name in dict.fromkeys(COMMAND_MODULES.values()):
+        if only is not None and name != only:
+            continue
+        module = importlib.import_module(f"dosecalc.cli.{name}")
+        if name in ("regimens", "records"):
+            module.register(command, sub)
+        else:
+            module.register(command)
     parser.set_defaults(commands=sub.choices)
     return parser
 
@@ -85,10 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     want_json = "--json" in arguments
     try:
-        parser = _build_parser()
+        parser = _build_parser(arguments[0] if arguments else None)
         args = parser.parse_args(normalised(parser, arguments))
         payload, summary = args.handler(args)
-    except regimens.ValidationFailedError:  # its problems are already on stderr, one line each
+    except ValidationFailedError:  # its problems are already on stderr, one line each
         return EXIT_INVALID_INPUT
     except DoseCalcError as error:
         print(error.one_line(), file=sys.stderr)

@@ -70,6 +70,10 @@ def refuse_unused(args: argparse.Namespace, names: Sequence[str], why: str) -> N
             raise InputError(name, value, f"is not used {why}", expected=f"no --{name} {why}")
 
 
+class ValidationFailedError(Exception):
+    """``regimens validate`` found problems; they have been printed."""
+
+
 def normalised(parser: Parser, arguments: list[str]) -> list[str]:
     """Join each single-value option to its value and refuse an option given twice.
 

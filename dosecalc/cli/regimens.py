@@ -21,7 +21,7 @@ from typing import Any
 from dosecalc.bsa import parse_formula
 from dosecalc.carboplatin import parse_gfr_cap
 from dosecalc.cli.calc import renal_options
-from dosecalc.cli.common import Handler, Parser, Payload, choice, patient_from
+from dosecalc.cli.common import Handler, Parser, Payload, ValidationFailedError, choice, patient_from
 from dosecalc.derivation import quantity_json
 from dosecalc.display import format_number, format_quantity
 from dosecalc.errors import DoseCalcError, InputError
@@ -35,10 +35,6 @@ from dosecalc.rounding import parse_max_deviation
 from dosecalc.units import parse_number
 
 __all__ = ["library_from", "order_payload", "parse_choices", "policy_from", "regimen_from", "register"]
-
-
-class ValidationFailedError(Exception):
-    """``regimens validate`` found problems; they have been printed."""
 
 
 def library_from(args: argparse.Namespace) -> Library:

@@ -19,23 +19,15 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dosecalc.cli.records import signed_in
-from dosecalc.errors import DoseCalcError
-from dosecalc.regimen.loader import Library, load_library
-from dosecalc.site import load_site_settings
-from dosecalc.store.audit import Actor
-from dosecalc.store.demo import demonstration_available, demonstration_user, ensure_demo
-from dosecalc.store.records import Store, open_store
-from dosecalc.store.users import User
-from ui.print.calendar import calendar_document, calendar_range
-from ui.print.document import Document, Paper
-from ui.print.jobs import printed_by, record_print
-from ui.print.render import write_pdf
-from ui.print.sources import calendar_source, demo_order, worksheet_source
-from ui.print.worksheet import worksheet_document
-from ui.widgets import chinese_font_available
+from ui.print.document import Paper
+
+if TYPE_CHECKING:
+    from dosecalc.regimen.loader import Library
+    from dosecalc.store.records import Store
+    from dosecalc.store.users import User
+    from ui.print.document import Document
 
 __all__ = ["add_print_parser", "run_print"]
 
@@ -63,6 +55,10 @@ def run_print(
     args: argparse.Namespace, application: Callable[[], Any], database_url: Callable[[str | None], Any]
 ) -> int:
     """Run ``print`` (``application`` makes the offscreen QApplication; ``database_url`` resolves --db)."""
+    # Imported here, not at the top: dosecalc-app builds this command's parser at every start.
+    from dosecalc.errors import DoseCalcError
+    from dosecalc.store.records import open_store
+
     if args.pdf.suffix.lower() != ".pdf":
         return _fail(f"{args.pdf} must end in .pdf")
     if not args.pdf.parent.is_dir():
@@ -86,6 +82,13 @@ def run_print(
 
 
 def _print(store: Store, args: argparse.Namespace, demo: bool) -> int:
+    from dosecalc.cli.records import signed_in
+    from dosecalc.regimen.loader import load_library
+    from dosecalc.store.audit import Actor
+    from dosecalc.store.demo import demonstration_available, demonstration_user, ensure_demo
+    from ui.print.jobs import record_print
+    from ui.print.render import write_pdf
+
     library = load_library()
     user: User | None
     if demo:
@@ -111,6 +114,14 @@ def _print(store: Store, args: argparse.Namespace, demo: bool) -> int:
 def _document(
     store: Store, library: Library, args: argparse.Namespace, demo: bool, patient_id: int, user: User
 ) -> Document:
+    from dosecalc.site import load_site_settings
+    from dosecalc.store.audit import Actor
+    from ui.print.calendar import calendar_document, calendar_range
+    from ui.print.jobs import printed_by
+    from ui.print.sources import calendar_source, demo_order, worksheet_source
+    from ui.print.worksheet import worksheet_document
+    from ui.widgets import chinese_font_available
+
     by = printed_by(user)
     if args.document == "calendar":
         source = calendar_source(store, library, patient_id, load_site_settings().contact_number)
