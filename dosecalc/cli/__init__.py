@@ -12,6 +12,11 @@ Commands (other tools call these; names and JSON keys are a contract):
     dosecalc eqd2 --alpha-beta "10 Gy" (--dose D --fractions N | --course D N ...) [--json]
     dosecalc demo [--json]
 
+Preparation of one dose (dosecalc.cli.prepare):
+
+    dosecalc prepare --drug ID --dose "300 mg" [--diluent "500 mL sodium chloride 0.9%"] [--duration "3 h"]
+                     [--rate "5 mL/h"] [--json]
+
 Regimens, orders and calendars (dosecalc.cli.regimens, dosecalc.cli.schedule):
 
     dosecalc regimens list | show ID | validate PATH...
@@ -38,7 +43,7 @@ import sys
 from collections.abc import Sequence
 
 from dosecalc import __version__
-from dosecalc.cli import calc, records, regimens, schedule
+from dosecalc.cli import calc, prepare, records, regimens, schedule
 from dosecalc.cli.common import (
     EXIT_INTERNAL,
     EXIT_INVALID_INPUT,
@@ -67,6 +72,7 @@ def _build_parser() -> Parser:
 
     calc.register(command)
     regimens.register(command, sub)
+    prepare.register(command)
     schedule.register(command)
     records.register(command, sub)
     parser.set_defaults(commands=sub.choices)
