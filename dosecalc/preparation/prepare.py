@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 VIAL_RULE = (
-    "cover the dose; leave less than one smallest vial; then fewest vials, least remainder, fewer "
+    "cover the dose; leave at most one smallest vial's worth; then fewest vials, least remainder, fewer "
     "presentations, larger vials"
 )
 _CONCENTRATION_RULE = "dose ÷ (bag volume + drug volume): the drug is added to the nominal bag volume; overfill ignored"
@@ -415,7 +415,7 @@ def _result(
 
 
 def _vial_steps(b: _Builder, vials: VialSelection, dose: Any) -> None:
-    b.step("Vials", "fewest vials leaving less than one smallest vial", "", (), vials.text())
+    b.step("Vials", "fewest vials leaving at most one smallest vial", "", (), vials.text())
     for use in vials.uses:
         conc = make_quantity(use.presentation.concentration_mg_per_ml, MG_PER_ML)
         drawn_mg = make_quantity(use.drawn_mg, MILLIGRAM)

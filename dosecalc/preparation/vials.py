@@ -3,8 +3,9 @@
 Amounts are counted in whole micrograms, so that 0.1 + 0.2 never decides a choice. The rule, in order:
 
 1. cover the dose (never less than it);
-2. throw away less than one of the smallest vial: a combination whose remainder would fill a whole
-   smallest vial is never chosen (160 mg of paclitaxel is 150 mg + 30 mg, not one 300 mg vial);
+2. leave at most one smallest vial's worth: a combination whose remainder is more than a whole
+   smallest vial is never chosen (160 mg of paclitaxel is 150 mg + 30 mg, not one 300 mg vial that
+   leaves 140 mg; 140 mg of docetaxel is one 160 mg vial leaving 20 mg, not 80 mg + 3 × 20 mg);
 3. among those, the fewest vials;
 4. then the least remainder (waste, or what stays in a multi-dose vial);
 5. ties: fewer different presentations, then the larger vials.
@@ -210,7 +211,7 @@ def select_vials(dose_mg: float, options: tuple[Presentation, ...]) -> VialSelec
         for combo in combinations_with_replacement(range(len(options)), count):
             total = sum(amounts[i] for i in combo)
             remainder = total - target
-            if remainder < 0 or remainder >= smallest:
+            if remainder < 0 or remainder > smallest:
                 continue
             key = (remainder, len(set(combo)), combo)
             if best is None or key < best[0]:
