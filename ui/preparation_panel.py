@@ -121,11 +121,13 @@ class PreparationPanel(QGroupBox):
             v["diluent"] = self.tr("none: undiluted bolus")
         v["concentration"] = self._concentration_text(made)
         self.range_label.setText(v["concentration"])
-        icon = {
-            True: QStyle.StandardPixmap.SP_MessageBoxInformation,
-            False: QStyle.StandardPixmap.SP_MessageBoxCritical,
-        }
-        pixmap = icon.get(made.in_range, QStyle.StandardPixmap.SP_MessageBoxWarning)
+        pixmap = (
+            QStyle.StandardPixmap.SP_MessageBoxWarning
+            if made.in_range is None
+            else QStyle.StandardPixmap.SP_MessageBoxInformation
+            if made.in_range
+            else QStyle.StandardPixmap.SP_MessageBoxCritical
+        )
         if made.final_concentration is not None:
             self.range_icon.setPixmap(self.style().standardIcon(pixmap).pixmap(16, 16))
         if made.rate is not None:
