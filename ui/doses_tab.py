@@ -380,8 +380,9 @@ class DosesTab(QWidget):
             inner.setContentsMargins(4, 4, 4, 4)
             inner.addWidget(view)
             splitter.addWidget(box)
-        self.preparation_panel, beside = PreparationPanel(), QSplitter(Qt.Orientation.Horizontal)
-        beside.addWidget(splitter.widget(1))  # the derivation, with the line's preparation beside it
+        self.preparation_panel, beside, derivation_box = PreparationPanel(), QSplitter(), splitter.widget(1)
+        assert derivation_box is not None
+        beside.addWidget(derivation_box)  # the derivation, with the line's preparation beside it
         beside.addWidget(self.preparation_panel)
         splitter.insertWidget(1, beside)
         splitter.setSizes([140, 290, 190])

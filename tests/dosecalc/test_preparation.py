@@ -518,3 +518,47 @@ def test_settings_parse_and_refuse() -> None:
     with pytest.raises(InputError) as caught:
         PreparationSettings.parse("100 mL", "28.8 mL/day")
     assert caught.value.field == "pump-rates"
+
+
+def test_summary_lines_and_json_of_a_bag() -> None:
+    drug = CATALOGUE.get("paclitaxel")
+    assert drug is not None
+    made = prepare(drug, mg(300), diluent=parse_diluent("500 mL sodium chloride 0.9%"), settings=SITE)
+    lines = summary_lines(made)
+    assert lines[0] == "PACLitaxel 300 mg intravenous: infusion bag"
+    assert "Volume to draw: 50 mL" in lines
+    assert "Final concentration: 0.545 mg/mL (in range 0.3 mg/mL–1.2 mg/mL)" in lines
+    assert "Rate: 183.3 mL/h over 3 h" in lines
+    payload = preparation_json(made)
+    assert payload["waste"] == {"value": 0.0, "unit": "mg"}
+    assert payload["diluent"] == {"volume": {"value": 500.0, "unit": "mL"}, "solution": "sodium chloride 0.9%"}
+
+
+def test_no_site_bag_fits_proposes_the_largest_and_blocks() -> None:
+    """Paclitaxel 3,000 mg = 500 mL: even 1,000 mL gives 3,000 ÷ 1,500 = 2 mg/mL, above 1.2."""
+    drug = CATALOGUE.get("paclitaxel")
+    assert drug is not None
+    made = prepare(drug, mg(3000), settings=SITE)
+    assert made.diluent is not None
+    assert made.diluent.volume.m_as("mL") == 1000
+    assert made.in_range is False
+    assert "no site bag size fits" in next(f.message for f in made.flags if f.code == "preparation.out_of_range")
+
+
+def test_a_drug_without_preparation_data_blocks_after_the_vials() -> None:
+    drug = CATALOGUE.get("paclitaxel")
+    assert drug is not None
+    made = prepare(drug.model_copy(update={"preparation": None}), mg(300), settings=SITE)
+    assert made.vials is not None
+    assert made.volume_to_draw.m_as("mL") == 50
+    assert [f.code for f in made.flags] == ["preparation.no_data"]
+
+
+def test_no_site_pump_fits_blocks() -> None:
+    """88 mL of fluorouracil over 46 h: a 1 mL/h device holds 46 mL."""
+    drug = CATALOGUE.get("fluorouracil")
+    assert drug is not None
+    small = PreparationSettings.parse("100 mL", "1 mL/h")
+    made = prepare(drug, mg(4200), duration=parse_duration("46 h"), settings=small)
+    assert "preparation.no_pump_fits" in {f.code for f in made.flags}
+    assert made.rate is None
