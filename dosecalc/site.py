@@ -82,6 +82,9 @@ class SiteSettings(BaseModel):
     gfr_cap: str = "125 mL/min"
     contact_number: str = ""
     database_url: str = ""
+    #: Infusion bags the pharmacy stocks, and ambulatory pump rates (fixed-rate devices, preferred first).
+    bag_sizes: str = "50 mL, 100 mL, 250 mL, 500 mL, 1000 mL"
+    pump_rates: str = "5 mL/h, 2 mL/h"
     plausibility: PlausibilityLimits = DEFAULT_LIMITS
 
     @field_validator("closures")
@@ -119,6 +122,14 @@ class SiteSettings(BaseModel):
             raise ValueError(f"{value!r} is not a telephone number; expected digits, e.g. +86 25 1234 5678")
         return value.strip()
 
+    @field_validator("bag_sizes", "pump_rates")
+    @classmethod
+    def _preparation(cls, value: str, info: Any) -> str:
+        from dosecalc.preparation import PreparationSettings
+
+        bags, rates = (value, "5 mL/h") if info.field_name == "bag_sizes" else ("100 mL", value)
+        return _checked(lambda _: PreparationSettings.parse(bags, rates), value)
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
@@ -145,6 +156,12 @@ class SiteSettings(BaseModel):
                 "gfr_cap": parse_gfr_cap(self.gfr_cap, self.plausibility),
             }
         )
+
+    def preparation(self) -> Any:
+        """Bag sizes and pump rates for preparation (:class:`dosecalc.preparation.PreparationSettings`)."""
+        from dosecalc.preparation import PreparationSettings
+
+        return PreparationSettings.parse(self.bag_sizes, self.pump_rates)
 
     def clinic(self) -> Any:
         """The clinic calendar for closures (:class:`dosecalc.schedule.clinic.ClinicCalendar`)."""

@@ -31,12 +31,16 @@ __all__ = [
     "AUC",
     "BODY_SURFACE_AREA",
     "CLEARANCE",
+    "CONCENTRATION",
     "CREATININE",
     "CREATININE_UMOL_PER_MG_DL",
     "DOSE_BASIS",
     "HEIGHT",
+    "INFUSION_DURATION",
+    "INFUSION_RATE",
     "MASS_DOSE",
     "RADIATION_DOSE",
+    "VOLUME",
     "WEIGHT",
     "Quantity",
     "QuantityKind",
@@ -93,6 +97,10 @@ MG_PER_M2 = ureg.milligram / ureg.meter**2
 MG_PER_KG = ureg.milligram / ureg.kilogram
 AUC_UNIT = ureg.milligram / ureg.milliliter * ureg.minute
 GRAY = ureg.gray
+MILLILITRE = ureg.milliliter
+HOUR = ureg.hour
+ML_PER_HOUR = ureg.milliliter / ureg.hour
+MG_PER_ML = ureg.milligram / ureg.milliliter
 
 #: µmol/L of creatinine per mg/dL. Clinical tools use 88.4 (some 88.42); this is
 #: the one place the factor lives (clinical-reference §2, droracle/proreckoner).
@@ -132,6 +140,11 @@ MASS_DOSE = QuantityKind("a dose", ("mg", "g"), "10 mg")
 CLEARANCE = QuantityKind("a glomerular filtration rate", ("mL/min",), "90 mL/min")
 RADIATION_DOSE = QuantityKind("a radiation dose", ("Gy", "cGy"), "50 Gy")
 AUC = QuantityKind("a target AUC", ("mg/mL*min",), "5 mg/mL*min")
+VOLUME = QuantityKind("a volume", ("mL", "L"), "250 mL")
+CONCENTRATION = QuantityKind("a concentration", ("mg/mL",), "1.2 mg/mL")
+INFUSION_DURATION = QuantityKind("a duration", ("min", "h", "day"), "3 h")
+#: Pumps are programmed in mL/h only: a per-day figure read as mL/h killed a patient (Alberta 2006).
+INFUSION_RATE = QuantityKind("an infusion rate", ("mL/h",), "5 mL/h")
 
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 _NON_FINITE = re.compile(r"^\s*[+-]?(nan|inf|infinity)\b", re.IGNORECASE)

@@ -54,6 +54,7 @@ from dosecalc.regimen.order import NONE_CHOICE, RegimenOrder, compute_regimen_or
 from dosecalc.renal import RenalMethod, WeightBasis
 from ui.models import DoseTableModel, FlagListModel
 from ui.operations import Operations
+from ui.preparation_panel import PreparationPanel
 from ui.verify_dialog import POLICY_KEYS, VerifyDialog, age_in_years, patient_from_record, policy_from_plan
 from ui.widgets import (
     ERROR_STYLE,
@@ -379,6 +380,11 @@ class DosesTab(QWidget):
             inner.setContentsMargins(4, 4, 4, 4)
             inner.addWidget(view)
             splitter.addWidget(box)
+        self.preparation_panel, beside, derivation_box = PreparationPanel(), QSplitter(), splitter.widget(1)
+        assert derivation_box is not None
+        beside.addWidget(derivation_box)  # the derivation, with the line's preparation beside it
+        beside.addWidget(self.preparation_panel)
+        splitter.insertWidget(1, beside)
         splitter.setSizes([140, 290, 190])
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
@@ -689,6 +695,7 @@ class DosesTab(QWidget):
     def _show_derivation(self) -> None:
         line = self.dose_model.line(self.table.currentIndex().row())
         self.derivation_view.setPlainText("\n".join(line.derivation.lines()) if line is not None else "")
+        self.preparation_panel.show_line(line)
 
     def _show_summary(self) -> None:
         order, regimen = self._order, self.regimen()

@@ -112,7 +112,8 @@ class SettingsDialog(QDialog):
     def collected(self) -> SiteSettings:
         """The settings as typed; a refused value raises the core's error naming the field."""
         values = {name: edit.text() for name, edit in self.edits.items()}
-        return site_settings_from({**values, "plausibility": self.settings.plausibility}, "settings")
+        kept = self.settings.model_dump(exclude=set(values))  # settings this screen does not show stay as they were
+        return site_settings_from({**kept, **values}, "settings")
 
     def accept(self) -> None:
         try:

@@ -12,6 +12,11 @@ Commands (other tools call these; names and JSON keys are a contract):
     dosecalc eqd2 --alpha-beta "10 Gy" (--dose D --fractions N | --course D N ...) [--json]
     dosecalc demo [--json]
 
+Preparation of one dose (dosecalc.cli.prepare):
+
+    dosecalc prepare --drug ID --dose "300 mg" [--diluent "500 mL sodium chloride 0.9%"] [--duration "3 h"]
+                     [--rate "5 mL/h"] [--json]
+
 Regimens, orders and calendars (dosecalc.cli.regimens, dosecalc.cli.schedule):
 
     dosecalc regimens list | show ID | validate PATH...
@@ -66,6 +71,7 @@ COMMAND_MODULES: dict[str, str] = {
     "demo": "calc",
     "regimens": "regimens",
     "order": "regimens",
+    "prepare": "prepare",
     "schedule": "schedule",
     "user": "records",
     "patient": "records",

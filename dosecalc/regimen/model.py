@@ -22,9 +22,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from dosecalc.display import format_number, format_quantity
 from dosecalc.units import (
     BODY_SURFACE_AREA,
+    CONCENTRATION,
     DOSE_BASIS,
+    INFUSION_DURATION,
     MASS_DOSE,
     RADIATION_DOSE,
+    VOLUME,
     WEIGHT,
     QuantityKind,
     parse_quantity,
@@ -32,11 +35,14 @@ from dosecalc.units import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Administration",
     "BasisKind",
     "Catalogue",
     "ChoiceGroup",
     "ChoiceOption",
+    "ConcentrationRange",
     "CumulativeLimit",
+    "Diluents",
     "Dose",
     "Drug",
     "DrugLine",
@@ -44,10 +50,14 @@ __all__ = [
     "LocalIntervention",
     "Phase",
     "PhaseStart",
+    "Preparation",
     "Radiotherapy",
+    "Reconstitution",
     "Regimen",
     "Route",
+    "Solution",
     "Source",
+    "Stability",
     "Status",
     "Strength",
     "Text",
@@ -80,6 +90,9 @@ WeightText = Annotated[str, _quantity_text(WEIGHT)]
 GrayText = Annotated[str, _quantity_text(RADIATION_DOSE)]
 DurationText = Annotated[str, _quantity_text(_MINUTES)]
 AreaText = Annotated[str, _quantity_text(BODY_SURFACE_AREA)]
+VolumeText = Annotated[str, _quantity_text(VOLUME)]
+ConcentrationText = Annotated[str, _quantity_text(CONCENTRATION)]
+HoursText = Annotated[str, _quantity_text(INFUSION_DURATION)]
 Identifier = Annotated[str, Field(pattern=_ID, min_length=1, max_length=64)]
 
 
@@ -353,13 +366,123 @@ class Regimen(_Model):
         )
 
 
+class Solution(StrEnum):
+    """An infusion solution a drug may be diluted in (the catalogue names it; nothing else is accepted)."""
+
+    SODIUM_CHLORIDE = "sodium chloride 0.9%"
+    GLUCOSE = "glucose 5%"
+
+
+class _Fact(_Model):
+    """Product data from a label: unconfirmed (and shown so) until a site checks it against the label."""
+
+    source: str = Field(min_length=1)
+    confirmed: bool = False
+    note: str | None = None
+
+
+class Reconstitution(_Fact):
+    """How a powder vial is dissolved: ``volume`` of ``liquid`` gives ``concentration``."""
+
+    liquid: str = Field(min_length=1)
+    volume: VolumeText
+    concentration: ConcentrationText
+
+
 class Strength(_Model):
-    """A vial or tablet presentation; unconfirmed until a site formulary confirms it."""
+    """A vial or tablet presentation; unconfirmed until a site formulary confirms it.
+
+    ``volume`` is the vial's content (a solution); a powder vial has none until it is reconstituted.
+    A multi-dose vial's remainder may be kept (within the label's in-use time); a single-use vial's
+    remainder is waste.
+    """
 
     amount: MassText
-    volume: str | None = None
+    volume: VolumeText | None = None
+    concentration: ConcentrationText | None = Field(
+        default=None, description="as the label states it, when amount ÷ volume is a rounded figure"
+    )
     form: Literal["vial", "powder vial", "tablet", "capsule"]
     confirmed: bool = False
+    multi_dose: bool = False
+    reconstitution: Reconstitution | None = None
+
+    @model_validator(mode="after")
+    def _liquid_or_powder(self) -> Strength:
+        if self.form == "powder vial" and (self.volume is not None or self.concentration is not None):
+            raise ValueError("@volume: a powder vial has no volume; give its reconstitution")
+        if self.reconstitution is not None and self.form != "powder vial":
+            raise ValueError("@reconstitution: only a powder vial is reconstituted")
+        if self.concentration is not None:
+            if self.volume is None:
+                raise ValueError("@concentration: give the vial's volume with its concentration")
+            stated = parse_quantity(self.concentration, "concentration", CONCENTRATION).to("mg/mL").magnitude
+            amount = parse_quantity(self.amount, "amount", MASS_DOSE).to("mg").magnitude
+            volume = parse_quantity(self.volume, "volume", VOLUME).to("mL").magnitude
+            if volume <= 0 or abs(amount / volume - stated) > 0.01 * stated:
+                raise ValueError(
+                    f"@concentration: {self.concentration} differs by more than 1 % from {self.amount} in {self.volume}"
+                )
+        return self
+
+
+class Diluents(_Fact):
+    """The solutions the drug may be diluted in, the preferred first."""
+
+    allowed: list[Solution] = Field(min_length=1)
+
+
+class ConcentrationRange(_Fact):
+    """The final concentration (drug in its bag) within which the diluted product is stable."""
+
+    min: ConcentrationText
+    max: ConcentrationText
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ConcentrationRange:
+        low = parse_quantity(self.min, "min", CONCENTRATION).magnitude
+        high = parse_quantity(self.max, "max", CONCENTRATION).magnitude
+        if not 0 < low < high:
+            raise ValueError(f"@max: the range must run upwards from above zero, got {self.min} to {self.max}")
+        return self
+
+
+class Administration(_Fact):
+    """Container, set, filter, light protection and the usual infusion duration."""
+
+    duration: HoursText | None = None
+    container: str | None = Field(default=None, min_length=1, description="e.g. 'non-PVC bag or glass bottle'")
+    administration_set: str | None = Field(default=None, min_length=1)
+    filter: str | None = Field(default=None, min_length=1, description="e.g. '0.22 µm in-line filter'")
+    protect_from_light: bool = False
+    bolus: bool = Field(default=False, description="may be given undiluted as a bolus when a line has no duration")
+
+
+class Stability(_Fact):
+    """How long the prepared product may be used, and how it is kept meanwhile."""
+
+    use_within: HoursText
+    storage: str = Field(min_length=1)
+
+
+class Preparation(_Model):
+    """What a pharmacist needs to prepare the drug; every group carries its source and confirmation."""
+
+    diluents: Diluents
+    concentration: ConcentrationRange | None = None
+    administration: Administration
+    stability: Stability | None = None
+
+    @property
+    def unconfirmed(self) -> tuple[str, ...]:
+        """The groups not yet confirmed against the label, e.g. ``("concentration", "stability")``."""
+        groups = {
+            "diluents": self.diluents,
+            "concentration": self.concentration,
+            "administration": self.administration,
+            "stability": self.stability,
+        }
+        return tuple(name for name, fact in groups.items() if fact is not None and not fact.confirmed)
 
 
 class CumulativeLimit(_Model):
@@ -390,6 +513,8 @@ class Drug(_Model):
     max_single_dose_source: str | None = None
     cumulative: CumulativeLimit | None = None
     premedication: list[str] = Field(default_factory=list)
+    oral: bool = Field(default=False, description="taken by mouth: dispensed, never prepared")
+    preparation: Preparation | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -398,6 +523,8 @@ class Drug(_Model):
             raise ValueError(f"display {self.display!r} must be the generic name {self.generic!r} in tall man case")
         if (self.max_single_dose is None) != (self.max_single_dose_source is None):
             raise ValueError("max_single_dose and max_single_dose_source go together")
+        if self.oral and self.preparation is not None:
+            raise ValueError("@preparation: an oral drug is dispensed, not prepared")
         return self
 
 

@@ -216,7 +216,7 @@ def dose_rows(order: RegimenOrder) -> dict[str, list[str]]:
 # ------------------------------------------------------------------------------------------------ worksheet
 
 
-def test_a_one_page_worksheet_carries_identifiers_the_order_doses_and_the_watermark_until_verified(
+def test_a_two_page_worksheet_carries_identifiers_the_order_doses_and_the_watermark_until_verified(
     tmp_path: Path, qapp: Any
 ) -> None:
     ward = make_ward(tmp_path, "escc-2l-docetaxel", {})
@@ -224,9 +224,9 @@ def test_a_one_page_worksheet_carries_identifiers_the_order_doses_and_the_waterm
     pdf = tmp_path / "worksheet.pdf"
     pages = write_pdf(ward.worksheet(), pdf, Paper.A4)
     text = pdf_pages(pdf)
-    assert pages == len(text) == 1
+    assert pages == len(text) == 2  # the preparation section took the worksheet past one page
     assert_safe_pages(text, verified=False)
-    page = text[0]
+    page = " ".join(text)
     # The doses as the Doses tab shows them: drug, basis, calculated, DOSE, % difference, route, days.
     rows = dose_rows(order)
     assert list(rows) == ["DOCEtaxel"]
@@ -246,6 +246,12 @@ def test_a_one_page_worksheet_carries_identifiers_the_order_doses_and_the_waterm
     assert "Calculated and saved by: Li Na (li, pharmacist)" in page
     assert "WARNING: DOCEtaxel: the protocol dose 75 mg/m² is not confirmed" in page
     assert f"order #{order_id} of plan #{ward.plan_id}" in page
+    # The preparation (hand-worked in tests/ui/test_preparation_panel.py): 80 + 3 × 20 mg vials, 6.5 mL,
+    # 250 mL sodium chloride 0.9 %, 0.507 mg/mL in range, 256.5 mL/h over 1 h.
+    assert "Preparation" in page
+    assert "1 × 80 mg/4 mL vial + 3 × 20 mg/1 mL vial" in page
+    assert "6.5 mL 250 mL sodium chloride 0.9 % 0.507 mg/mL (in range" in page
+    assert "256.5 mL/h over 1 h" in page
 
     ward.verify(order_id, order)
     verified = tmp_path / "verified.pdf"
@@ -254,9 +260,10 @@ def test_a_one_page_worksheet_carries_identifiers_the_order_doses_and_the_waterm
     text = pdf_pages(verified)
     assert_safe_pages(text, verified=True)
     assert "VERIFIED by Wang Fang on" in text[0]
-    assert "Verified by: Wang Fang (wang, pharmacist)" in text[0]
-    assert "meaning of the signature: verified calculation" in text[0]
-    assert ward.store.order(order_id)["signature"] in text[0]
+    everything = " ".join(text)
+    assert "Verified by: Wang Fang (wang, pharmacist)" in everything
+    assert "meaning of the signature: verified calculation" in everything
+    assert ward.store.order(order_id)["signature"] in everything
 
     record_print(ward.store, ward.actor, document, 1, "PDF A4 verified.pdf")
     entry = ward.prints()[-1]

@@ -1,9 +1,9 @@
-"""``dosecalc-app print calendar|worksheet``: a printout as a PDF, offscreen, with its audit entry.
+"""``dosecalc-app print calendar|worksheet|label``: a printout as a PDF, offscreen, with its audit entry.
 
 Usage::
 
-    dosecalc-app print calendar|worksheet --patient HOSPITAL_NUMBER|demo [--cycle N] [--phase P]
-                 [--paper a4|letter] --pdf FILE [--db URL] [--user NAME --password-file FILE]
+    dosecalc-app print calendar|worksheet|label --patient HOSPITAL_NUMBER|demo [--cycle N] [--phase P]
+                 [--drug ID [--line N]] [--paper a4|letter] --pdf FILE [--db URL] [--user NAME --password-file FILE]
 
 ``--patient demo`` prints the demonstration patient from a temporary store (or from a demonstration
 store given with ``--db``), signed in as the demonstration user; for a worksheet, the demonstration's
@@ -35,7 +35,13 @@ __all__ = ["add_print_parser", "run_print"]
 def add_print_parser(commands: Any) -> None:
     """Add ``print`` to ``dosecalc-app``'s subcommands."""
     parser = commands.add_parser("print", help="print a calendar or an order worksheet to a PDF offscreen and exit")
-    parser.add_argument("document", choices=("calendar", "worksheet"), help="the nurse's calendar or the worksheet")
+    parser.add_argument(
+        "document",
+        choices=("calendar", "worksheet", "label"),
+        help="the nurse's calendar, the worksheet or a bag label",
+    )
+    parser.add_argument("--drug", help="label: the drug of the order (catalogue id)")
+    parser.add_argument("--line", type=int, help="label: the order line, when the drug has several")
     parser.add_argument("--patient", required=True, metavar="HOSPITAL_NUMBER|demo", help="whose printout")
     parser.add_argument("--cycle", type=int, help="calendar: only this cycle; worksheet: this cycle's order")
     parser.add_argument("--phase", help="calendar: only this phase (or its --cycle); worksheet: this phase's order")
@@ -114,10 +120,12 @@ def _print(store: Store, args: argparse.Namespace, demo: bool) -> int:
 def _document(
     store: Store, library: Library, args: argparse.Namespace, demo: bool, patient_id: int, user: User
 ) -> Document:
+    from dosecalc.errors import InputError
     from dosecalc.site import load_site_settings
     from dosecalc.store.audit import Actor
     from ui.print.calendar import calendar_document, calendar_range
     from ui.print.jobs import printed_by
+    from ui.print.label import label_document
     from ui.print.sources import calendar_source, demo_order, worksheet_source
     from ui.print.worksheet import worksheet_document
     from ui.widgets import chinese_font_available
@@ -130,4 +138,8 @@ def _document(
     if demo:
         demo_order(store, library, patient_id, Actor(user.id, user.username), args.cycle or 1, args.phase)
     order = worksheet_source(store, library, patient_id, phase=args.phase, cycle=args.cycle)
+    if args.document == "label":
+        if not args.drug:
+            raise InputError("drug", None, "is required for a label", expected="--drug ID", code="value.missing")
+        return label_document(order, args.drug, line_order=args.line, printed_by=by, chinese=chinese_font_available())
     return worksheet_document(order, printed_by=by)

@@ -30,6 +30,7 @@ from ui.print.document import (
     paragraph,
     strong,
 )
+from ui.print.label import preparation_blocks
 from ui.print.sources import VERIFIED_STATUSES, WorksheetSource, dose_text, route_text
 
 __all__ = ["local_time_text", "worksheet_document"]
@@ -295,6 +296,8 @@ def worksheet_document(source: WorksheetSource, *, printed_by: str, printed_at: 
         _doses(source),
         _heading("How each dose was calculated"),
         *_derivations(source),
+        _heading("Preparation"),
+        *preparation_blocks(source),
         _heading("Other flags of the order, and overrides"),
         *_flags(source),
         _heading("Cumulative totals"),
