@@ -10,7 +10,6 @@ every BLOCK resolved or overridden with a typed reason (medication-safety B2, D4
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import json
 import time
@@ -168,41 +167,44 @@ class DosesTab(i18n.Retranslating, QWidget):
 
     def retranslate(self) -> None:
         """Every text in the interface language; what is typed, chosen and calculated stays."""
-        t = functools.partial(translate, "DosesTab")
-        self.override_button.setText(t("&Override blocks…"))
-        self.save_order_button.setText(t("Calculate and &save order  (Ctrl+S)"))
-        self.verify_button.setText(t("&Verify…  (Ctrl+Shift+V)"))
-        self.print_button.setText(t("&Print worksheet…"))
-        self.print_button.setToolTip(t("Print preview of the saved order's worksheet (Ctrl+P)"))
-        self.measurements_box.setTitle(t("Measurements"))
-        self.height_field.set_texts(t("&Height"), t("e.g. 170 cm or 1.7 m"))
-        self.weight_field.set_texts(t("&Weight"), t("e.g. 65 kg"))
-        self.creatinine_field.set_texts(t("C&reatinine"), t("e.g. 80 µmol/L"))
-        self.measured_label.setText(t("Measured o&n"))
-        self.save_measurements_button.setText(t("Save &measurements"))
-        self.plan_box.setTitle(t("Plan"))
-        self.cycle_spin.setPrefix(t("cycle "))
-        self.cycle_spin.setAccessibleName(t("Cycle"))
-        self.phase_label.setText(t("Ph&ase"))
-        self.save_plan_button.setText(t("Save &plan"))
-        self.start_label.setText(t("S&tart date"))
-        self.policies_box.setTitle(t("Dosing policies"))
+        self.override_button.setText(translate("DosesTab", "&Override blocks…"))
+        self.save_order_button.setText(translate("DosesTab", "Calculate and &save order  (Ctrl+S)"))
+        self.verify_button.setText(translate("DosesTab", "&Verify…  (Ctrl+Shift+V)"))
+        self.print_button.setText(translate("DosesTab", "&Print worksheet…"))
+        self.print_button.setToolTip(translate("DosesTab", "Print preview of the saved order's worksheet (Ctrl+P)"))
+        self.measurements_box.setTitle(translate("DosesTab", "Measurements"))
+        self.height_field.set_texts(translate("DosesTab", "&Height"), translate("DosesTab", "e.g. 170 cm or 1.7 m"))
+        self.weight_field.set_texts(translate("DosesTab", "&Weight"), translate("DosesTab", "e.g. 65 kg"))
+        self.creatinine_field.set_texts(translate("DosesTab", "C&reatinine"), translate("DosesTab", "e.g. 80 µmol/L"))
+        self.measured_label.setText(translate("DosesTab", "Measured o&n"))
+        self.save_measurements_button.setText(translate("DosesTab", "Save &measurements"))
+        self.plan_box.setTitle(translate("DosesTab", "Plan"))
+        self.cycle_spin.setPrefix(translate("DosesTab", "cycle "))
+        self.cycle_spin.setAccessibleName(translate("DosesTab", "Cycle"))
+        self.phase_label.setText(translate("DosesTab", "Ph&ase"))
+        self.save_plan_button.setText(translate("DosesTab", "Save &plan"))
+        self.start_label.setText(translate("DosesTab", "S&tart date"))
+        self.policies_box.setTitle(translate("DosesTab", "Dosing policies"))
         self._show_policy_form(self.policy_toggle.isChecked())
-        self.policy_toggle.setToolTip(t("Show the policy choices"))
+        self.policy_toggle.setToolTip(translate("DosesTab", "Show the policy choices"))
         for key, label, options in _POLICIES:
-            self._policy_labels[key].setText(t(label))
+            self._policy_labels[key].setText(translate("DosesTab", label))
             combo = self._policy_combos[key]
             for index, (value, text) in enumerate(options):
                 shown = _option_text(text)
-                combo.setItemText(index, t("{option} (site default)").format(option=shown)
+                combo.setItemText(index, translate("DosesTab", "{option} (site default)").format(option=shown)
                                   if value == self._defaults.get(key) else shown)  # fmt: skip
             for index in range(len(options), combo.count()):
-                combo.setItemText(index, t("{value} (from the plan)").format(value=combo.itemData(index)))
+                combo.setItemText(
+                    index, translate("DosesTab", "{value} (from the plan)").format(value=combo.itemData(index))
+                )
         for title, box in self._result_boxes:
-            box.setTitle(t(title))
-        self.derivation_view.setPlaceholderText(t("Select a dose line to see how it was calculated."))
+            box.setTitle(translate("DosesTab", title))
+        self.derivation_view.setPlaceholderText(
+            translate("DosesTab", "Select a dose line to see how it was calculated.")
+        )
         for format_edit in (self.measured_on_edit, self.start_edit):
-            format_edit.setDisplayFormat(t("dd MMM yyyy"))
+            format_edit.setDisplayFormat(translate("DosesTab", "dd MMM yyyy"))
         self._name_phases_and_choices()
         self.dose_model.retranslate()
         self._show_identity()
@@ -824,16 +826,15 @@ class DosesTab(i18n.Retranslating, QWidget):
 
     def _show_summary(self) -> None:
         order, regimen = self._order, self.regimen()
-        t = functools.partial(translate, "DosesTab")
         if self._patient is None:
-            text = t("Select a patient to calculate doses.")
+            text = translate("DosesTab", "Select a patient to calculate doses.")
         elif regimen is None:
-            text = t("Choose a regimen: search by name, drug or trial id.")
+            text = translate("DosesTab", "Choose a regimen: search by name, drug or trial id.")
         elif order is None:
-            text = t("No doses: see the BLOCK in the flags below.")
+            text = translate("DosesTab", "No doses: see the BLOCK in the flags below.")
         else:
             parts = [
-                t("{regimen} v{version} — {phase}, cycle {cycle}").format(
+                translate("DosesTab", "{regimen} v{version} — {phase}, cycle {cycle}").format(
                     regimen=regimen.id,
                     version=regimen.version,
                     phase=i18n.localized(order.phase.name),
@@ -842,13 +843,15 @@ class DosesTab(i18n.Retranslating, QWidget):
             ]
             if order.bsa is not None:
                 parts.append(
-                    t("BSA {bsa} ({formula})").format(
+                    translate("DosesTab", "BSA {bsa} ({formula})").format(
                         bsa=format_quantity(order.bsa.bsa, 2), formula=dict(order.policies)["BSA formula"]
                     )
                 )
             if order.renal is not None and order.renal.clearance is not None:
                 parts.append(
-                    t("renal clearance {clearance}").format(clearance=format_quantity(order.renal.clearance.value, 1))
+                    translate("DosesTab", "renal clearance {clearance}").format(
+                        clearance=format_quantity(order.renal.clearance.value, 1)
+                    )
                 )
             text = " · ".join(parts)
         self.summary_label.setText(text)
@@ -866,27 +869,26 @@ class DosesTab(i18n.Retranslating, QWidget):
 
     def save_blockers(self) -> list[str]:
         """Why the order cannot be saved now (empty when it can)."""
-        t = functools.partial(translate, "DosesTab")
         reasons = []
         if self._patient is None:
-            return [t("select a patient")]
+            return [translate("DosesTab", "select a patient")]
         if self.operations.user is None:
-            reasons.append(t("sign in"))
+            reasons.append(translate("DosesTab", "sign in"))
         if self._order is None:
-            reasons.append(t("no doses calculated"))
+            reasons.append(translate("DosesTab", "no doses calculated"))
         unresolved = self._unresolved_blocks()
         if len(unresolved) == 1:
-            reasons.append(t("1 BLOCK to resolve or override"))
+            reasons.append(translate("DosesTab", "1 BLOCK to resolve or override"))
         elif unresolved:
-            reasons.append(t("{count} BLOCKs to resolve or override").format(count=len(unresolved)))
+            reasons.append(translate("DosesTab", "{count} BLOCKs to resolve or override").format(count=len(unresolved)))
         if any(field.is_edited() for field in self.fields()):
-            reasons.append(t("save the changed measurements first"))
+            reasons.append(translate("DosesTab", "save the changed measurements first"))
         elif self._order is not None and self._matching_plan() is None:
-            reasons.append(t("save the plan first (the selection differs from every saved plan)"))
+            reasons.append(translate("DosesTab", "save the plan first (the selection differs from every saved plan)"))
         latest = self._latest_order()
         if latest is not None and latest["status"] != "superseded" and self._shows(latest):
             reasons.append(
-                t("this calculation is already saved as order #{id} ({status})").format(
+                translate("DosesTab", "this calculation is already saved as order #{id} ({status})").format(
                     id=latest["id"], status=status_text(latest["status"])
                 )
             )
@@ -905,12 +907,13 @@ class DosesTab(i18n.Retranslating, QWidget):
         blocks_choice = any(f.code.startswith("choice.") for f in self._blocks())
         self.save_plan_button.setEnabled(patient and self._order is not None and not blocks_choice)
         plan, current = self._matching_plan(), self._current_plan()
-        t = functools.partial(translate, "DosesTab")
         if not patient:
             self.plan_label.setText("")
         elif plan is not None:
             self.plan_label.setText(
-                t("Saved plan #{id} ({regimen} v{version}, start {start}) matches the selection.").format(
+                translate(
+                    "DosesTab", "Saved plan #{id} ({regimen} v{version}, start {start}) matches the selection."
+                ).format(
                     id=plan["id"],
                     regimen=plan["regimen_id"],
                     version=plan["regimen_version"],
@@ -919,16 +922,18 @@ class DosesTab(i18n.Retranslating, QWidget):
             )
         elif current is not None:
             self.plan_label.setText(
-                t(
+                translate(
+                    "DosesTab",
                     "Not saved: the selection differs from plan #{id} ({regimen} v{version}); "
-                    "save it as a new plan to order from it."
+                    "save it as a new plan to order from it.",
                 ).format(id=current["id"], regimen=current["regimen_id"], version=current["regimen_version"])
             )
         else:
-            self.plan_label.setText(t("No plan saved for this patient yet."))
+            self.plan_label.setText(translate("DosesTab", "No plan saved for this patient yet."))
         if patient and blocks_choice:
             self.plan_label.setText(
-                f"{self.plan_label.text()} " + t("Choose every option this phase uses to save a plan.")
+                f"{self.plan_label.text()} "
+                + translate("DosesTab", "Choose every option this phase uses to save a plan.")
             )
         self.override_button.setEnabled(
             any((f.code, f.message) not in self._reasons for f in self._overridable_blocks())
@@ -936,7 +941,9 @@ class DosesTab(i18n.Retranslating, QWidget):
         blockers = self.save_blockers()
         self.save_order_button.setEnabled(not blockers)
         self.blockers_label.setText(
-            t("Cannot save the order yet: {reasons}.").format(reasons="; ".join(blockers)) if blockers else ""
+            translate("DosesTab", "Cannot save the order yet: {reasons}.").format(reasons="; ".join(blockers))
+            if blockers
+            else ""
         )
         self.blockers_label.setVisible(bool(blockers))
         latest = self._latest_order()
@@ -945,24 +952,27 @@ class DosesTab(i18n.Retranslating, QWidget):
         self.status_label.setText(self._status_text(latest))
 
     def _status_text(self, latest: RowMapping | None) -> str:
-        t = functools.partial(translate, "DosesTab")
         if self._patient is None:
-            return t("Order status: —")
+            return translate("DosesTab", "Order status: —")
         if latest is None:
-            return t("Order status: draft — calculated on screen, not saved")
+            return translate("DosesTab", "Order status: draft — calculated on screen, not saved")
         status = latest["status"]
-        text = t("Order status: {status} — order #{id}, {phase} cycle {cycle}").format(
+        text = translate("DosesTab", "Order status: {status} — order #{id}, {phase} cycle {cycle}").format(
             status=status_text(status), id=latest["id"], phase=latest["phase"], cycle=latest["cycle"]
         )
         if status == "calculated":
-            text += t("; awaiting independent verification")
+            text += translate("DosesTab", "; awaiting independent verification")
         elif status in ("verified", "printed") and latest["verified_at"] is not None:
             verified = latest["verified_at"]
-            text += t("; verified {date} {time} UTC").format(date=date_text(verified.date()), time=f"{verified:%H:%M}")
+            text += translate("DosesTab", "; verified {date} {time} UTC").format(
+                date=date_text(verified.date()), time=f"{verified:%H:%M}"
+            )
         elif status == "superseded":
-            text += t("; verification void: an input changed, calculate and verify again")
+            text += translate("DosesTab", "; verification void: an input changed, calculate and verify again")
         if status != "superseded" and self._payload is not None and not self._shows(latest):
-            text += t(". ON SCREEN: a new calculation that is not order #{id} and is not saved").format(id=latest["id"])
+            text += translate(
+                "DosesTab", ". ON SCREEN: a new calculation that is not order #{id} and is not saved"
+            ).format(id=latest["id"])
         return text
 
     def _show_message(self, text: str, error: bool) -> None:

@@ -118,6 +118,12 @@ def install_language(language: str | None = None, *, save: bool = False) -> str:
         app.removeTranslator(old)
     _installed.clear()
     _current[0] = chosen
+    # Qt's own dates (the date pickers) and numbers follow: Chinese month and weekday names in Chinese.
+    system = QLocale.system()
+    if chosen == CHINESE:
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+    else:
+        QLocale.setDefault(QLocale(QLocale.Language.English, system.territory()))
     if chosen != ENGLISH:
         for translator in (_qt_translator(chosen), _translator(chosen)):
             if translator is not None:

@@ -29,13 +29,13 @@ from dosecalc.store.audit import Actor
 from dosecalc.store.demo import demonstration_available, demonstration_user, ensure_demo
 from dosecalc.store.records import Store, open_store
 from dosecalc.store.users import User
+from ui.i18n import LANGUAGES
 from ui.print.calendar import calendar_document, calendar_range
 from ui.print.document import Document, Paper
 from ui.print.jobs import printed_by, record_print
 from ui.print.render import write_pdf
 from ui.print.sources import calendar_source, demo_order, worksheet_source
 from ui.print.worksheet import worksheet_document
-from ui.widgets import chinese_font_available
 
 __all__ = ["add_print_parser", "run_print"]
 
@@ -48,6 +48,7 @@ def add_print_parser(commands: Any) -> None:
     parser.add_argument("--cycle", type=int, help="calendar: only this cycle; worksheet: this cycle's order")
     parser.add_argument("--phase", help="calendar: only this phase (or its --cycle); worksheet: this phase's order")
     parser.add_argument("--paper", choices=[p.value for p in Paper], default="a4", help="paper size (default a4)")
+    parser.add_argument("--language", choices=LANGUAGES, help="calendar: its language (default: the patient's)")
     parser.add_argument("--pdf", required=True, type=Path, metavar="FILE", help="the PDF to write")
     parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="record store (as dosecalc-app --db)")
     parser.add_argument("--user", help="your user name (not for --patient demo)")
@@ -115,7 +116,7 @@ def _document(
     if args.document == "calendar":
         source = calendar_source(store, library, patient_id, load_site_settings().contact_number)
         span = calendar_range(source, phase=args.phase, cycle=args.cycle)
-        return calendar_document(source, span, printed_by=by, chinese=chinese_font_available())
+        return calendar_document(source, span, printed_by=by, language=args.language)
     if demo:
         demo_order(store, library, patient_id, Actor(user.id, user.username), args.cycle or 1, args.phase)
     order = worksheet_source(store, library, patient_id, phase=args.phase, cycle=args.cycle)

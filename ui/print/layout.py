@@ -25,12 +25,19 @@ FAMILIES = ("DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans")
 
 
 def font_families() -> list[str]:
-    """:data:`FAMILIES`, then an installed Simplified Chinese family if there is one (for Chinese names).
+    """:data:`FAMILIES`, then the bundled Simplified Chinese font (ui/fonts) for every Chinese character.
 
-    Without one, the printouts carry English names only (the builders check
-    :func:`ui.widgets.chinese_font_available`), so no Chinese character is ever drawn as an empty box.
+    The bundled font is named before any installed CJK font, so Chinese prints with the same glyphs and
+    the same line breaks on every machine, and every glyph extracts from the PDF as its own character
+    (see scripts/make_cjk_font.py). Only if it cannot be loaded does an installed one stand in.
     """
-    return [*FAMILIES, *QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)[:1]]
+    from ui.i18n import register_fonts
+
+    bundled = register_fonts()
+    return [
+        *FAMILIES,
+        *([bundled] if bundled else QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)[:1]),
+    ]
 
 
 _TOKENS = re.compile(r"\n|[^\S\n]+|\S+")
