@@ -119,11 +119,11 @@ def install_language(language: str | None = None, *, save: bool = False) -> str:
     _installed.clear()
     _current[0] = chosen
     # Qt's own dates (the date pickers) and numbers follow: Chinese month and weekday names in Chinese.
-    system = QLocale.system()
     if chosen == CHINESE:
-        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
-    else:
-        QLocale.setDefault(QLocale(QLocale.Language.English, system.territory()))
+        QLocale.setDefault(QLocale("zh_CN"))
+    else:  # English, keeping the system's country (its paper size); en_GB where it has none (the C locale)
+        country = QLocale.system().name().partition("_")[2]
+        QLocale.setDefault(QLocale(f"en_{country or 'GB'}"))
     if chosen != ENGLISH:
         for translator in (_qt_translator(chosen), _translator(chosen)):
             if translator is not None:
@@ -131,6 +131,8 @@ def install_language(language: str | None = None, *, save: bool = False) -> str:
                 _installed.append(translator)
     else:  # translators removed: tell every window, as installing one would
         QCoreApplication.sendEvent(app, QEvent(QEvent.Type.LanguageChange))
+    # Qt posts LanguageChange to each widget: deliver them now, so the switch is done when this returns.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
     return chosen
 
 

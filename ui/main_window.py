@@ -269,7 +269,7 @@ class PatientDialog(_FunnelDialog):
         self.number = QLineEdit()
         self.name = QLineEdit()
         self.born = QLineEdit()
-        self.born.setPlaceholderText("YYYY-MM-DD")
+        self.born.setPlaceholderText(translate("MainWindow", "YYYY-MM-DD"))
         self.sex = QComboBox()
         self.sex.addItem(translate("MainWindow", "— choose —"), "")
         for sex in SEXES:

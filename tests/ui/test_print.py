@@ -295,7 +295,6 @@ def bilingual(name: str) -> str:
     return f"{name} {_CHINESE[name]}"
 
 
-
 def test_a_two_page_calendar_of_one_cycle_is_verified_only_with_its_order(ward: Ward, tmp_path: Path) -> None:
     first = tmp_path / "cycle1.pdf"
     pages = write_pdf(ward.calendar(phase="induction", cycle=1), first, Paper.A4)
@@ -366,7 +365,10 @@ def test_a_twelve_page_calendar_has_every_month_and_the_plan_doses(ward: Ward, t
     assert "Moved here from 08 Feb 2027" in february
     maintenance = dose_rows(ward.order("maintenance", 1))
     assert list(maintenance) == ["sintilimab"]
-    assert "PD-1 maintenance, cycle 1, day 1 (expected doses) Blood tests first sintilimab 信迪利单抗 200 mg" in " ".join(text)
+    assert (
+        "PD-1 maintenance, cycle 1, day 1 (expected doses) Blood tests first sintilimab 信迪利单抗 200 mg"
+        in " ".join(text)
+    )
 
 
 def test_the_whole_plan_calendar_and_radiotherapy_fractions(tmp_path: Path, qapp: Any) -> None:
@@ -459,5 +461,3 @@ def test_text_wraps_and_continues_but_is_never_clipped(tmp_path: Path, qapp: Any
         assert f"line {n} of a cell taller than a page" in " ".join(text)
     assert "A table (continued)" in text[1]
     assert "(continued)" in text[1]
-
-

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QPaintDevice
 
+from ui.i18n import translate
 from ui.print.document import Block, Cell, Paragraph, Shade, Span, Table, paragraph
 
 __all__ = ["FAMILIES", "Line", "PageItems", "RectItem", "Run", "TextItem", "Typesetter", "font_families", "paginate"]
@@ -42,7 +43,12 @@ def font_families() -> list[str]:
 
 _TOKENS = re.compile(r"\n|[^\S\n]+|\S+")
 _CELL_PADDING = 2.0  # points
-_CONTINUED = paragraph("(continued)", italic=True)
+
+
+def _continued_mark() -> Paragraph:
+    """ "(continued)" at the top of a split row, in the printout's language."""
+    return paragraph(translate("PrintFrame", "(continued)"), italic=True)
+
 
 FontKey = tuple[float, bool, bool]  # size in points, bold, italic
 
@@ -371,7 +377,7 @@ class _Paginator:
                 taken: list[tuple[float, Line]] = []
                 y = 0.0
                 if not first and lines:
-                    for note in self.ts.wrap(_CONTINUED, width - 2 * self.pad):
+                    for note in self.ts.wrap(_continued_mark(), width - 2 * self.pad):
                         taken.append((y, note))
                         y += note.height
                 while lines and (y + lines[0][1].height <= room or not taken):  # at least a line: progress
@@ -384,7 +390,7 @@ class _Paginator:
 
 
 def _continued(caption: Paragraph) -> Paragraph:
-    spans = (*caption.spans, Span(" (continued)", italic=True))
+    spans = (*caption.spans, Span(translate("PrintFrame", " (continued)"), italic=True))
     return Paragraph(spans, caption.size, caption.space_before, caption.indent, caption.keep_with_next)
 
 

@@ -1339,6 +1339,10 @@ no maximum set</source>
         <translation>新建患者</translation>
     </message>
     <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
         <source>— choose —</source>
         <translation>— 请选择 —</translation>
     </message>
@@ -1962,6 +1966,15 @@ no maximum set</source>
     <message>
         <source> · DEMO: invented patient, never for treatment</source>
         <translation> · 演示：虚构患者，切勿用于治疗</translation>
+    </message>
+    <message>
+        <source>(continued)</source>
+        <extracomment>Sans-serif families in order of preference (DejaVu on Linux, Arial on Windows ward PCs).</extracomment>
+        <translation>（续）</translation>
+    </message>
+    <message>
+        <source> (continued)</source>
+        <translation>（续）</translation>
     </message>
 </context>
 <context>
