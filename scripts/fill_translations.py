@@ -40,7 +40,8 @@ def main() -> int:
             translation.text = text
             del translation.attrib["type"]
     tree.write(TS, encoding="utf-8", xml_declaration=True)
-    text = TS.read_text(encoding="utf-8").replace("<?xml version='1.0' encoding='utf-8'?>", '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>')
+    header = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>'
+    text = TS.read_text(encoding="utf-8").replace("<?xml version='1.0' encoding='utf-8'?>", header)
     TS.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
     for line in missing:
         print("no translation:", line)

@@ -244,7 +244,7 @@ def _window(store: Store, library: Library, user: User) -> Any:
     if library.problems:
         window.operations.message.emit(
             translate("MainWindow", "regimen library: {count} file(s) refused, e.g. {example}").format(
-                count=len(library.problems), example=error_text(library.problems[0])
+                count=len(library.problems), example=library.problems[0].one_line()
             ),
             True,
         )

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QDate,
@@ -67,6 +66,7 @@ from dosecalc.store.records import measurement_quantity
 from dosecalc.units import MASS_DOSE, MILLIGRAM, SQUARE_METRE, magnitude_in
 from ui import i18n
 from ui.errors import error_text
+from ui.i18n import QT_TRANSLATE_NOOP
 from ui.operations import Operations
 
 __all__ = ["CLINIC_CLOSURES", "DAY_CELL_ROLE", "CalendarTab", "MonthGridModel"]

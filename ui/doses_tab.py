@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,6 +54,7 @@ from dosecalc.regimen.order import NONE_CHOICE, RegimenOrder, compute_regimen_or
 from dosecalc.renal import RenalMethod, WeightBasis
 from ui import i18n
 from ui.errors import error_text, field_text
+from ui.i18n import QT_TRANSLATE_NOOP
 from ui.models import DoseTableModel, FlagListModel
 from ui.operations import Operations
 from ui.verify_dialog import POLICY_KEYS, VerifyDialog, age_in_years, patient_from_record, policy_from_plan

@@ -9,10 +9,10 @@ tests/ui/test_translations.py checks that every code the core raises has a templ
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
 from dosecalc.errors import DoseCalcError
-from ui.i18n import ENGLISH, ui_language
+from ui.i18n import ENGLISH, QT_TRANSLATE_NOOP, ui_language
 
 __all__ = ["MESSAGES", "error_text", "field_text"]
 

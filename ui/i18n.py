@@ -28,6 +28,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QSet
 __all__ = [
     "CJK_FAMILY",
     "LANGUAGES",
+    "QT_TRANSLATE_NOOP",
     "Retranslating",
     "bilingual",
     "date_text",
@@ -150,6 +151,11 @@ def _qt_translator(language: str) -> QTranslator | None:
     return translator if translator.load(f"qtbase_{language}", path) else None
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    """Mark ``text`` for translation in ``context`` without translating it (typed as str, unlike Qt's stub)."""
+    return text
+
+
 class Retranslating:
     """Mixin for widgets: call :meth:`retranslate` on LanguageChange (after Qt's own handling)."""
 
@@ -264,8 +270,9 @@ def bilingual(english: str, chinese: str, language: str | None = None) -> str:
 
 def drug_name(drug: Any, language: str | None = None) -> str:
     """A drug on screen: the display name (tall man), with the Chinese name after it in Chinese."""
-    if (language or current_language()) == CHINESE and getattr(drug, "zh", ""):
-        return f"{drug.zh} {drug.display}"
+    chinese = drug.zh if hasattr(drug, "zh") else ""
+    if (language or current_language()) == CHINESE and chinese:
+        return f"{chinese} {drug.display}"
     return str(drug.display)
 
 

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -45,6 +44,7 @@ from dosecalc.site import load_site_settings
 from dosecalc.store.ledger import PatientLedger, compute_ledger
 from ui import i18n
 from ui.errors import error_text, field_text
+from ui.i18n import QT_TRANSLATE_NOOP
 from ui.operations import Operations
 
 __all__ = ["BAR_ROLE", "DrugTotalsModel", "LedgerTab", "RadiotherapySumsModel"]

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractListModel,
     QCoreApplication,
     QLocale,
@@ -49,7 +48,15 @@ from PySide6.QtWidgets import (
 from dosecalc.store.demo import DEMO_USERNAME
 from dosecalc.store.records import MEASUREMENT_KINDS
 from ui.errors import field_text
-from ui.i18n import LANGUAGES, Retranslating, install_language, language_name, saved_language, ui_language
+from ui.i18n import (
+    LANGUAGES,
+    QT_TRANSLATE_NOOP,
+    Retranslating,
+    install_language,
+    language_name,
+    saved_language,
+    ui_language,
+)
 from ui.operations import Operations
 from ui.widgets import ERROR_STYLE, date_text
 
@@ -558,10 +565,10 @@ class MainWindow(Retranslating, QMainWindow):
             item = QAction(language_name(language), self)  # each language in its own words, never translated
             language_menu.addAction(item)
             self.language_actions[language] = item
-        for language, item in self.language_actions.items():
+        for chosen, item in self.language_actions.items():
             item.setCheckable(True)
             group.addAction(item)
-            item.triggered.connect(lambda _=False, language=language: self.set_language(language))
+            item.triggered.connect(lambda _=False, chosen=chosen: self.set_language(chosen))
         self.language_actions[saved_language()].setChecked(True)
 
     def set_language(self, language: str | None) -> None:

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractListModel,
     QAbstractTableModel,
     QCoreApplication,
@@ -26,12 +25,17 @@ from PySide6.QtWidgets import QApplication, QStyle
 from dosecalc.derivation import Flag, Severity
 from dosecalc.display import format_number, format_quantity
 from dosecalc.regimen.order import OrderedLine, RegimenOrder
-from ui.i18n import drug_name
+from ui.i18n import QT_TRANSLATE_NOOP, drug_name
 
 __all__ = ["DoseTableModel", "FlagListModel", "days_text", "percent_text", "severity_icon"]
 
 Index = QModelIndex | QPersistentModelIndex
 translate = QCoreApplication.translate
+_ROUTES = {
+    "intravenous": QT_TRANSLATE_NOOP("DoseTable", "intravenous"),
+    "oral": QT_TRANSLATE_NOOP("DoseTable", "oral"),
+    "hepatic intra-arterial": QT_TRANSLATE_NOOP("DoseTable", "hepatic intra-arterial"),
+}
 _SEVERITIES = {
     Severity.BLOCK: QT_TRANSLATE_NOOP("Flags", "BLOCK"),
     Severity.WARNING: QT_TRANSLATE_NOOP("Flags", "WARNING"),
@@ -177,7 +181,8 @@ class DoseTableModel(QAbstractTableModel):
                 if line.line.infusion
                 else ""
             )
-            return f"{line.line.route.value}{infusion}"
+            route = line.line.route.value
+            return f"{translate('DoseTable', _ROUTES[route]) if route in _ROUTES else route}{infusion}"
         if column == self.DAYS:
             return days_text(line.days)
         return ""

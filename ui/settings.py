@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from dosecalc.errors import DoseCalcError
 from dosecalc.site import LABELS, SiteSettings, save_site_settings, site_settings_from, site_settings_path
 from ui.errors import error_text
+from ui.i18n import QT_TRANSLATE_NOOP
 from ui.widgets import ERROR_STYLE
 
 __all__ = ["SettingsDialog"]

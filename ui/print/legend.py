@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
-
 from dosecalc.regimen.model import Route
 from dosecalc.schedule.plan import EventKind
-from ui.i18n import CHINESE, current_language, localized, translate, weekday_text
+from ui.i18n import CHINESE, QT_TRANSLATE_NOOP, current_language, localized, translate, weekday_text
 from ui.print.document import Block, Cell, Paragraph, Shade, Table, date_text, paragraph, strong
 from ui.print.sources import CalendarSource
 

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 )
 
 from dosecalc.errors import InputError
-from ui.i18n import document_language, translate
+from ui.i18n import QT_TRANSLATE_NOOP, document_language, translate
 from ui.print.document import WATERMARK, Document, Frame, Paper, Shade, date_text, kept, paragraph, strong
 from ui.print.layout import Line, PageItems, RectItem, TextItem, Typesetter, paginate
 

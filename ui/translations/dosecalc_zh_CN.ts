@@ -548,6 +548,18 @@
 <context>
     <name>DoseTable</name>
     <message>
+        <source>intravenous</source>
+        <translation>静脉输注</translation>
+    </message>
+    <message>
+        <source>oral</source>
+        <translation>口服</translation>
+    </message>
+    <message>
+        <source>hepatic intra-arterial</source>
+        <translation>肝动脉灌注</translation>
+    </message>
+    <message>
         <source>Drug</source>
         <extracomment>Blocks first, then warnings, then notes.</extracomment>
         <translation>药物</translation>
