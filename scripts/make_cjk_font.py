@@ -11,11 +11,11 @@ punctuation, fullwidth forms, and every character of the CJK Unified Ideographs 
 (U+4E00–U+9FFF; GB 2312 alone misses characters of real names such as 喆 and 堃).
 
 What it drops, and why: glyph substitution (GSUB), see below; and the Kangxi radicals (U+2F00–U+2FDF),
-the CJK radicals supplement (U+2E80–U+2EFF) and the CJK compatibility ideographs (U+F900–U+FAFF) draw with the *same glyphs* as
-ordinary ideographs (⽉ U+2F49 and 月 U+6708 are one glyph). A PDF maps each glyph back to one
-character, so with both in the font a printed 月 is extracted (copied, searched, read aloud) as the
-radical ⽉. With them removed every glyph has exactly one character; the script refuses to write a
-font where any glyph still has two.
+the CJK radicals supplement (U+2E80–U+2EFF) and the CJK compatibility ideographs (U+F900–U+FAFF) draw
+with the *same glyphs* as ordinary ideographs (⽉ U+2F49 and 月 U+6708 are one glyph). A PDF maps each
+glyph back to one character, so with both in the font a printed 月 is extracted (copied, searched, read
+aloud) as the radical ⽉. With them removed every glyph has exactly one character; the script refuses to
+write a font where any glyph still has two.
 
 The family is renamed "DoseCalc Sans SC" so that the subset never stands in for a full Noto Sans
 CJK installed on the system (and OFL asks modified versions to say so).
