@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -58,12 +58,15 @@ from dosecalc.store.demo import (
 )
 from dosecalc.store.records import Store, open_store
 from dosecalc.store.users import Role, User
+from ui.errors import error_text
+from ui.i18n import LANGUAGES, install_language, register_fonts
 from ui.print.command import add_print_parser, run_print
 from ui.widgets import ERROR_STYLE
 
 __all__ = ["SignInDialog", "main"]
 
 TAB_NAMES = ("doses", "calendar", "ledger")
+translate = QCoreApplication.translate
 
 
 class SignInDialog(QDialog):
@@ -75,7 +78,7 @@ class SignInDialog(QDialog):
 
     def __init__(self, store: Store, library: Callable[[], Library], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sign in to DoseCalc")
+        self.setWindowTitle(translate("SignInDialog", "Sign in to DoseCalc"))
         self.setMinimumWidth(560)
         self.store = store
         self.library = library
@@ -83,15 +86,18 @@ class SignInDialog(QDialog):
         self.first_administrator = needs_first_administrator(store)
         self.offers_demonstration = demonstration_available(store)
         if demonstration_user(store) is not None:
-            intro = ("This record store holds only the demonstration. Open it, or create the first "
-                     "administrator to start work with real patients.")  # fmt: skip
+            intro = translate("SignInDialog", "This record store holds only the demonstration. Open it, or "
+                              "create the first administrator to start work with real patients.")  # fmt: skip
         elif self.offers_demonstration:
-            intro = ("This record store has no users yet. Create its first administrator, or open the "
-                     "demonstration: an invented patient, marked DEMO, with a full NCT07016737 plan.")  # fmt: skip
+            intro = translate("SignInDialog", "This record store has no users yet. Create its first administrator, "
+                              "or open the demonstration: an invented patient, marked DEMO, with a full NCT07016737 "
+                              "plan.")  # fmt: skip
         elif self.first_administrator:
-            intro = "This record store has no administrator yet. Create the first administrator."
+            intro = translate(
+                "SignInDialog", "This record store has no administrator yet. Create the first administrator."
+            )
         else:
-            intro = "Sign in with your DoseCalc user name and password."
+            intro = translate("SignInDialog", "Sign in with your DoseCalc user name and password.")
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
         self.username, self.password = QLineEdit(), QLineEdit()
@@ -102,10 +108,10 @@ class SignInDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         self.form = QFormLayout()
-        self.form.addRow("&User name:", self.username)
-        self.form.addRow("&Password:", self.password)
-        self.form.addRow("&Full name:", self.full_name)
-        self.form.addRow("&Repeat the password:", self.repeat)
+        self.form.addRow(translate("SignInDialog", "&User name:"), self.username)
+        self.form.addRow(translate("SignInDialog", "&Password:"), self.password)
+        self.form.addRow(translate("SignInDialog", "&Full name:"), self.full_name)
+        self.form.addRow(translate("SignInDialog", "&Repeat the password:"), self.repeat)
         self.error = QLabel()
         self.error.setObjectName("signInError")
         self.error.setStyleSheet(ERROR_STYLE)
@@ -113,14 +119,16 @@ class SignInDialog(QDialog):
         self.error.hide()
 
         buttons = QDialogButtonBox()
-        self.sign_in_button = buttons.addButton("&Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.admin_button = QPushButton("Create the first &administrator…")
-        self.demo_button = QPushButton("Open the &demonstration")
+        self.sign_in_button = buttons.addButton(
+            translate("SignInDialog", "&Sign in"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.admin_button = QPushButton(translate("SignInDialog", "Create the first &administrator…"))
+        self.demo_button = QPushButton(translate("SignInDialog", "Open the &demonstration"))
         if self.first_administrator:
             buttons.addButton(self.admin_button, QDialogButtonBox.ButtonRole.ActionRole)
         if self.offers_demonstration:
             buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton("&Quit", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(translate("SignInDialog", "&Quit"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         self.sign_in_button.clicked.connect(lambda: self._attempt(self._sign_in))
         self.admin_button.clicked.connect(self._administrator_clicked)
@@ -145,7 +153,7 @@ class SignInDialog(QDialog):
         try:
             self.user = action()
         except DoseCalcError as refusal:
-            self.error.setText(f"⚠ Error: {refusal.one_line()}")
+            self.error.setText(translate("SignInDialog", "⚠ Error: {message}").format(message=error_text(refusal)))
             self.error.show()
             return
         self.accept()
@@ -158,7 +166,7 @@ class SignInDialog(QDialog):
             for edit in (self.username, self.password):
                 self.form.setRowVisible(edit, True)
             self._show_fields(administrator=True)
-            self.admin_button.setText("Create the &administrator")
+            self.admin_button.setText(translate("SignInDialog", "Create the &administrator"))
             self.username.setFocus()
             return
         self._attempt(self._create_administrator)
@@ -204,6 +212,9 @@ def _parser() -> argparse.ArgumentParser:
     shot.add_argument("--patient", choices=["demo"], default="demo", help="the patient shown (default: demo)")
     shot.add_argument("--tab", choices=TAB_NAMES, default="doses", help="the tab shown (default: doses)")
     shot.add_argument("--size", type=_size, default=(1366, 768), help="window size (default: 1366x768)")
+    shot.add_argument(
+        "--language", choices=LANGUAGES, help="interface language (default: the saved choice or the system's)"
+    )
     add_print_parser(commands)
     return parser
 
@@ -211,13 +222,17 @@ def _parser() -> argparse.ArgumentParser:
 # --------------------------------------------------------------------------------------------- shared
 
 
-def _application(offscreen: bool = False) -> QApplication:
+def _application(offscreen: bool = False, language: str | None = None) -> QApplication:
     if offscreen and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
         app.setApplicationName("DoseCalc")
+        register_fonts()
+        install_language(language)
+    elif language is not None:
+        install_language(language)
     return app
 
 
@@ -228,7 +243,10 @@ def _window(store: Store, library: Library, user: User) -> Any:
     window = MainWindow(Operations(store, library, user))
     if library.problems:
         window.operations.message.emit(
-            f"regimen library: {len(library.problems)} file(s) refused, e.g. {library.problems[0].one_line()}", True
+            translate("MainWindow", "regimen library: {count} file(s) refused, e.g. {example}").format(
+                count=len(library.problems), example=library.problems[0].one_line()
+            ),
+            True,
         )
     return window
 
@@ -255,7 +273,7 @@ def _screenshot(args: argparse.Namespace) -> int:
         return _fail(f"screenshot: {args.file} must end in .png")
     if not args.file.parent.is_dir():
         return _fail(f"screenshot: the folder {args.file.parent} does not exist")
-    app = _application(offscreen=True)
+    app = _application(offscreen=True, language=args.language)
     with tempfile.TemporaryDirectory(prefix="dosecalc-screenshot-") as folder:
         try:
             store = open_store(args.db or f"sqlite:///{Path(folder) / 'demo.sqlite3'}")
@@ -358,7 +376,9 @@ def _run(args: argparse.Namespace) -> int:
     try:
         store = open_store(_database_url(args.db))
     except DoseCalcError as error:
-        QMessageBox.critical(None, "DoseCalc cannot open the record store", error.one_line())
+        QMessageBox.critical(
+            None, translate("SignInDialog", "DoseCalc cannot open the record store"), error_text(error)
+        )
         return 2
     loaded: list[Library] = []
 

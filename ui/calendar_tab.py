@@ -9,13 +9,24 @@ day says "closed: …" on a grey hatched cell, a moved day says "moved from …"
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPen, QPolygon, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +64,9 @@ from dosecalc.site import load_site_settings
 from dosecalc.store.plans import recorded_plan
 from dosecalc.store.records import measurement_quantity
 from dosecalc.units import MASS_DOSE, MILLIGRAM, SQUARE_METRE, magnitude_in
+from ui import i18n
+from ui.errors import error_text
+from ui.i18n import QT_TRANSLATE_NOOP
 from ui.operations import Operations
 
 __all__ = ["CLINIC_CLOSURES", "DAY_CELL_ROLE", "CalendarTab", "MonthGridModel"]
@@ -62,13 +76,19 @@ CLINIC_CLOSURES = "CN"
 #: The :class:`DayCell` of a grid index.
 DAY_CELL_ROLE = Qt.ItemDataRole.UserRole + 1
 _LINES_ROLE = Qt.ItemDataRole.UserRole + 2
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+translate = QCoreApplication.translate
+#: What happened to a planned dose (stored in English, shown translated).
+_GIVEN_STATUSES = (
+    QT_TRANSLATE_NOOP("CalendarTab", "given"),
+    QT_TRANSLATE_NOOP("CalendarTab", "held"),
+    QT_TRANSLATE_NOOP("CalendarTab", "modified"),
+)
 _WRAP = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
 _PAD = 4
 
 
 def _long(day: dt.date) -> str:
-    return day.strftime("%a %d %b %Y")  # the month as a word: never a misreadable 03/04
+    return i18n.long_date_text(day)  # the month as a word: never a misreadable 03/04
 
 
 @dataclass(frozen=True)
@@ -96,17 +116,27 @@ def day_lines(cell: DayCell, names: _Names, show_phase: bool) -> list[str]:
                 lines.append(f"\0{len(drug_groups)}")  # a placeholder keeps the plan's order
             drug_groups.setdefault(key, []).append(event)
         elif event.kind is EventKind.RADIOTHERAPY:
-            lines.append(f"RT {event.fraction}/{event.fractions_total}")
+            lines.append(
+                translate("CalendarTab", "RT {fraction}/{total}").format(
+                    fraction=event.fraction, total=event.fractions_total
+                )
+            )
         elif event.kind is EventKind.CHECK:
             note = event.note or ""
-            lines.append("check" if "go/no-go" in note else f"check: {note}")
+            lines.append(
+                translate("CalendarTab", "check")
+                if "go/no-go" in note
+                else translate("CalendarTab", "check: {note}").format(note=note)
+            )
         else:
-            lines.append("local intervention")
+            lines.append(translate("CalendarTab", "local intervention"))
     for number, ((cycle, day), events) in enumerate(drug_groups.items()):
         drugs = ", ".join(names.drug(e.drug) + ("" if e.status == "planned" else f" ({e.status})") for e in events)
-        lines[lines.index(f"\0{number}")] = f"C{cycle} D{day} {drugs}"
+        lines[lines.index(f"\0{number}")] = translate("CalendarTab", "C{cycle} D{day} {drugs}").format(
+            cycle=cycle, day=day, drugs=drugs
+        )
     moved = sorted({e.moved_from for e in cell.events if e.moved_from is not None})
-    lines.extend(f"moved from {day:%d %b}" for day in moved)
+    lines.extend(translate("CalendarTab", "moved from {date}").format(date=i18n.short_date_text(day)) for day in moved)
     lines.extend(cell.labels)
     if show_phase and cell.phase:
         lines.append(names.phase(cell.phase))
@@ -170,7 +200,7 @@ class MonthGridModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation is Qt.Orientation.Horizontal:
-            return _WEEKDAYS[section]
+            return i18n.weekday_text(section, short=True)
         return None
 
 
@@ -178,18 +208,26 @@ def _event_descriptions(cell: DayCell, names: _Names) -> list[str]:
     """Each event of a day in full words (the side panel and the tooltip)."""
     lines = []
     for event in cell.events:
-        where = f"{names.phase(event.phase)} cycle {event.cycle} day {event.day}" if event.cycle else ""
+        where = (
+            translate("CalendarTab", "{phase} cycle {cycle} day {day}").format(
+                phase=names.phase(event.phase), cycle=event.cycle, day=event.day
+            )
+            if event.cycle
+            else ""
+        )
         if event.kind is EventKind.DRUG:
             text = f"{where}: {names.drug(event.drug)} ({event.status})"
         elif event.kind is EventKind.RADIOTHERAPY:
-            text = f"{names.phase(event.phase)}: radiotherapy fraction {event.fraction} of {event.fractions_total}"
+            text = translate("CalendarTab", "{phase}: radiotherapy fraction {fraction} of {total}").format(
+                phase=names.phase(event.phase), fraction=event.fraction, total=event.fractions_total
+            )
         else:
             text = f"{where}: {event.note}" if where else f"{names.phase(event.phase)}: {event.note}"
         if event.moved_from is not None:
-            text += f" — moved from {_long(event.moved_from)}"
+            text += translate("CalendarTab", " — moved from {date}").format(date=_long(event.moved_from))
         lines.append(f"• {text}")
     if cell.closed:
-        lines.append(f"Clinic closed: {cell.closed}")
+        lines.append(translate("CalendarTab", "Clinic closed: {reason}").format(reason=cell.closed))
     return lines
 
 
@@ -241,7 +279,8 @@ class DayCellDelegate(QStyledItemDelegate):
         regular, bold = self._fonts(option)
         painter.setPen(QColor(20, 20, 20))
         inner = rect.adjusted(_PAD, _PAD, -_PAD, -_PAD)
-        heading = str(cell.date.day) + (" · today" if cell.date == dt.date.today() else "")
+        today = translate("CalendarTab", " · today") if cell.date == dt.date.today() else ""
+        heading = str(cell.date.day) + today
         painter.setFont(bold)
         painter.drawText(inner, int(_WRAP), heading)
         y = inner.top() + QFontMetrics(bold).height()
@@ -301,7 +340,7 @@ class _Dialog(QDialog):
     def accept(self) -> None:
         refusal = self._submit()
         if refusal:
-            self.error.setText(f"Not saved: {refusal}")
+            self.error.setText(translate("CalendarTab", "Not saved: {reason}").format(reason=refusal))
             self.adjustSize()
             return
         super().accept()
@@ -312,7 +351,7 @@ class DelayCycleDialog(_Dialog):
 
     def __init__(self, phases: Sequence[tuple[str, str, int]], phase: str | None, cycle: int,
                  submit: Callable[[DelayCycleDialog], str | None], parent: QWidget | None = None) -> None:  # fmt: skip
-        super().__init__("Delay cycle", lambda: submit(self), parent)
+        super().__init__(translate("CalendarTab", "Delay cycle"), lambda: submit(self), parent)
         self.phase = QComboBox()
         for phase_id, name, _cycles in phases:
             self.phase.addItem(name, phase_id)
@@ -321,14 +360,14 @@ class DelayCycleDialog(_Dialog):
         self.days = QSpinBox()
         self.days.setRange(-90, 90)
         self.days.setValue(7)
-        self.days.setSuffix(" days")
+        self.days.setSuffix(translate("CalendarTab", " days"))
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("why, e.g. grade 3 neutropenia")
-        self.form.addRow("Phase", self.phase)
-        self.form.addRow("Cycle", self.cycle)
-        self.form.addRow("Delay by", self.days)
-        self.form.addRow("Reason", self.reason)
-        self.form.addRow(QLabel("Later cycles keep their spacing from the delayed one."))
+        self.reason.setPlaceholderText(translate("CalendarTab", "why, e.g. grade 3 neutropenia"))
+        self.form.addRow(translate("CalendarTab", "Phase"), self.phase)
+        self.form.addRow(translate("CalendarTab", "Cycle"), self.cycle)
+        self.form.addRow(translate("CalendarTab", "Delay by"), self.days)
+        self.form.addRow(translate("CalendarTab", "Reason"), self.reason)
+        self.form.addRow(QLabel(translate("CalendarTab", "Later cycles keep their spacing from the delayed one.")))
         self.phase.currentIndexChanged.connect(self._phase_changed)
         self.phase.setCurrentIndex(max(self.phase.findData(phase), 0))
         self._phase_changed()
@@ -343,32 +382,33 @@ class RecordDoseDialog(_Dialog):
 
     def __init__(self, events: Sequence[tuple[str, Event]], day: dt.date, bsa_text: str, bsa_source: str,
                  submit: Callable[[RecordDoseDialog], str | None], parent: QWidget | None = None) -> None:  # fmt: skip
-        super().__init__("Record given / held", lambda: submit(self), parent)
+        super().__init__(translate("CalendarTab", "Record given / held"), lambda: submit(self), parent)
         self.drug = QComboBox()
         for label, event in events:
             self.drug.addItem(label, event)
         self.status = QComboBox()
-        self.status.addItems(["given", "held", "modified"])
+        for status in _GIVEN_STATUSES:
+            self.status.addItem(translate("CalendarTab", status), status)
         self.dose = QLineEdit()
-        self.dose.setPlaceholderText("the dose actually given, e.g. 200 mg")
+        self.dose.setPlaceholderText(translate("CalendarTab", "the dose actually given, e.g. 200 mg"))
         self.bsa = QLineEdit(bsa_text)
-        self.bsa.setPlaceholderText("e.g. 1.72 m²")
+        self.bsa.setPlaceholderText(translate("CalendarTab", "e.g. 1.72 m²"))
         self.bsa.setToolTip(bsa_source)
         self.given_on = QDateEdit(QDate(day.year, day.month, day.day))
-        self.given_on.setDisplayFormat("ddd dd MMM yyyy")
+        self.given_on.setDisplayFormat(translate("CalendarTab", "ddd dd MMM yyyy"))
         self.given_on.setCalendarPopup(True)
         self.note = QLineEdit()
-        self.note.setPlaceholderText("required for a modified dose: what changed and why")
-        self.form.addRow("Drug", self.drug)
-        self.form.addRow("Status", self.status)
-        self.form.addRow("Dose", self.dose)
+        self.note.setPlaceholderText(translate("CalendarTab", "required for a modified dose: what changed and why"))
+        self.form.addRow(translate("CalendarTab", "Drug"), self.drug)
+        self.form.addRow(translate("CalendarTab", "Status"), self.status)
+        self.form.addRow(translate("CalendarTab", "Dose"), self.dose)
         bsa_note = QLabel(bsa_source)
         bsa_note.setWordWrap(True)
-        self.form.addRow("BSA", self.bsa)
+        self.form.addRow(translate("CalendarTab", "BSA"), self.bsa)
         self.form.addRow("", bsa_note)
-        self.form.addRow("Date", self.given_on)
-        self.form.addRow("Note", self.note)
-        self.status.currentTextChanged.connect(self._status_changed)
+        self.form.addRow(translate("CalendarTab", "Date"), self.given_on)
+        self.form.addRow(translate("CalendarTab", "Note"), self.note)
+        self.status.currentIndexChanged.connect(lambda _index: self._status_changed(self.status.currentData()))
 
     def _status_changed(self, status: str) -> None:
         if status == "held":
@@ -389,6 +429,12 @@ class RecordDoseDialog(_Dialog):
 # ------------------------------------------------------------------------------------------------ the tab
 
 
+def _names_of(operations: Operations, regimen: Regimen) -> _Names:
+    """Drug and phase names in the interface language."""
+    drugs = {d.id: i18n.drug_name(d) for d in operations.library.catalogue.drugs}
+    return _Names(drugs, {p.id: i18n.localized(p.name) for p in regimen.phases})
+
+
 @dataclass(frozen=True)
 class _Shown:
     """The plan on screen: the store row it was computed from, its regimen and the computed plan."""
@@ -400,7 +446,7 @@ class _Shown:
     names: _Names
 
 
-class CalendarTab(QWidget):
+class CalendarTab(i18n.Retranslating, QWidget):
     """Month view of the newest active plan: header of phases, navigation, the grid, day actions."""
 
     def __init__(self, operations: Operations, parent: QWidget | None = None) -> None:
@@ -412,7 +458,7 @@ class CalendarTab(QWidget):
         self.grid_model: MonthGridModel | None = None
         self.print_dialog: QDialog | None = None
 
-        self.message = QLabel("No patient selected")
+        self.message = QLabel()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.header = QLabel()
@@ -420,18 +466,15 @@ class CalendarTab(QWidget):
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.previous_button = QPushButton("Previous month")
-        self.previous_button.setToolTip("Page Up")
-        self.next_button = QPushButton("Next month")
-        self.next_button.setToolTip("Page Down")
-        self.today_button = QPushButton("Today")
+        self.previous_button = QPushButton()
+        self.next_button = QPushButton()
+        self.today_button = QPushButton()
         self.month_label = QLabel()
         bold = self.month_label.font()
         bold.setBold(True)
         bold.setPointSizeF(bold.pointSizeF() * 1.2)
         self.month_label.setFont(bold)
         self.phase_combo = QComboBox()
-        self.phase_combo.setToolTip("Jump to the first month of a phase")
         self.previous_button.clicked.connect(lambda: self.step_month(-1))
         self.next_button.clicked.connect(lambda: self.step_month(1))
         self.today_button.clicked.connect(self.show_today)
@@ -447,15 +490,14 @@ class CalendarTab(QWidget):
         for widget in (self.previous_button, self.month_label, self.next_button, self.today_button):
             navigation.addWidget(widget)
         navigation.addStretch(1)
-        navigation.addWidget(QLabel("Phase:"))
+        self.phase_label = QLabel()
+        navigation.addWidget(self.phase_label)
         navigation.addWidget(self.phase_combo)
         self.print_scope = QComboBox()
         self.print_scope.setObjectName("printScope")
-        self.print_scope.setToolTip("What Print shows: the whole plan, the month shown, or the phase chosen")
-        for text, scope in (("Whole plan", "plan"), ("Month shown", "month"), ("Phase chosen", "phase")):
-            self.print_scope.addItem(text, scope)
-        self.print_button = QPushButton("&Print calendar…")
-        self.print_button.setToolTip("Print preview of the nurse's calendar (Ctrl+P)")
+        for scope in ("plan", "month", "phase"):
+            self.print_scope.addItem(scope, scope)
+        self.print_button = QPushButton()
         self.print_button.clicked.connect(self.open_print_preview)
         navigation.addWidget(self.print_scope)
         navigation.addWidget(self.print_button)
@@ -469,12 +511,12 @@ class CalendarTab(QWidget):
         self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.grid.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-        self.day_details = QLabel("Select a day.")
+        self.day_details = QLabel()
         self.day_details.setWordWrap(True)
         self.day_details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.day_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.delay_button = QPushButton("Delay cycle…")
-        self.record_button = QPushButton("Record given / held…")
+        self.delay_button = QPushButton()
+        self.record_button = QPushButton()
         self.delay_button.clicked.connect(lambda: self._open(self.delay_dialog()))
         self.record_button.clicked.connect(lambda: self._open(self.record_dialog()))
         self.notes = QListWidget()
@@ -484,7 +526,8 @@ class CalendarTab(QWidget):
         side.addWidget(self.day_details, 1)
         side.addWidget(self.delay_button)
         side.addWidget(self.record_button)
-        side.addWidget(QLabel("Plan notes (moved days, delays, checks):"))
+        self.notes_label = QLabel()
+        side.addWidget(self.notes_label)
         side.addWidget(self.notes, 1)
         side_panel = QWidget()
         side_panel.setLayout(side)
@@ -506,7 +549,40 @@ class CalendarTab(QWidget):
 
         operations.patientSelected.connect(self._patient_selected)
         operations.patientChanged.connect(self._patient_changed)
-        self._patient_selected(-1 if operations.patient_id is None else operations.patient_id)
+        self._patient = None if operations.patient_id is None else operations.patient_id
+        self.retranslate()  # loads the patient's plan
+
+    def retranslate(self) -> None:
+        """Every text in the interface language; the month shown and the day selected stay."""
+        self.previous_button.setText(translate("CalendarTab", "Previous month"))
+        self.previous_button.setToolTip(translate("CalendarTab", "Page Up"))
+        self.next_button.setText(translate("CalendarTab", "Next month"))
+        self.next_button.setToolTip(translate("CalendarTab", "Page Down"))
+        self.today_button.setText(translate("CalendarTab", "Today"))
+        self.phase_combo.setToolTip(translate("CalendarTab", "Jump to the first month of a phase"))
+        self.phase_label.setText(translate("CalendarTab", "Phase:"))
+        self.print_scope.setToolTip(
+            translate("CalendarTab", "What Print shows: the whole plan, the month shown, or the phase chosen")
+        )
+        for index, text in enumerate(
+            (
+                translate("CalendarTab", "Whole plan"),
+                translate("CalendarTab", "Month shown"),
+                translate("CalendarTab", "Phase chosen"),
+            )
+        ):
+            self.print_scope.setItemText(index, text)
+        self.print_button.setText(translate("CalendarTab", "&Print calendar…"))
+        self.print_button.setToolTip(translate("CalendarTab", "Print preview of the nurse's calendar (Ctrl+P)"))
+        self.delay_button.setText(translate("CalendarTab", "Delay cycle…"))
+        self.record_button.setText(translate("CalendarTab", "Record given / held…"))
+        self.notes_label.setText(translate("CalendarTab", "Plan notes (moved days, delays, checks):"))
+        if self.shown is None:  # a message, or the plan not loaded yet
+            self.reload(keep_month=False)
+            return
+        self.shown = dataclasses.replace(self.shown, names=_names_of(self.operations, self.shown.regimen))
+        self._show_header()
+        self.show_month(self.month)
 
     # -------------------------------------------------------------------------------------------- loading
 
@@ -526,12 +602,12 @@ class CalendarTab(QWidget):
     def reload(self, keep_month: bool = True) -> None:
         """Recompute the newest active plan of the patient from the store and show it."""
         if self._patient is None:
-            self._show_message("No patient selected")
+            self._show_message(translate("CalendarTab", "No patient selected"))
             return
         store, library = self.operations.store, self.operations.library
         rows = [r for r in store.plans_of(self._patient) if r["status"] == "active"]
         if not rows:
-            self._show_message("No treatment plan yet")
+            self._show_message(translate("CalendarTab", "No treatment plan yet"))
             return
         row = rows[0]
         try:
@@ -539,14 +615,18 @@ class CalendarTab(QWidget):
             clinic = load_site_settings().clinic()  # the closure country of the Settings dialog
             plan = recorded_plan(store, library.catalogue, row, regimen, clinic)
         except (DoseCalcError, KeyError, ValueError) as error:
-            reason = error.one_line() if isinstance(error, DoseCalcError) else str(error)
-            self._show_message(f"The plan ({row['regimen_id']} {row['regimen_version']}) cannot be shown: {reason}")
+            reason = error_text(error) if isinstance(error, DoseCalcError) else str(error)
+            self._show_message(
+                translate("CalendarTab", "The plan ({regimen} {version}) cannot be shown: {reason}").format(
+                    regimen=row["regimen_id"], version=row["regimen_version"], reason=reason
+                )
+            )
             return
-        names = _Names({d.id: d.display for d in library.catalogue.drugs}, {p.id: p.name.en for p in regimen.phases})
+        names = _names_of(self.operations, regimen)
         self.shown = _Shown(row, regimen, plan, clinic, names)
         self._show_header()
         self.notes.clear()
-        self.notes.addItems([flag.render() for flag in plan.flags] or ["none"])
+        self.notes.addItems([flag.render() for flag in plan.flags] or [translate("CalendarTab", "none")])
         self.pages.setCurrentIndex(1)
         if not keep_month:
             first = plan.events[0].date if plan.events else plan.start
@@ -557,27 +637,51 @@ class CalendarTab(QWidget):
     def _show_header(self) -> None:
         assert self.shown is not None
         regimen, plan, row, clinic = self.shown.regimen, self.shown.plan, self.shown.row, self.shown.clinic
-        chosen = {group.name.en: [o.name.en for o in group.options if o.id == plan.choices.get(group.id)]
+        chosen = {i18n.localized(group.name): [i18n.localized(o.name) for o in group.options
+                                               if o.id == plan.choices.get(group.id)]
                   for group in regimen.choice_groups}  # fmt: skip
-        choices = "; ".join(f"{group}: {(options or ['not chosen'])[0]}" for group, options in chosen.items())
+        choices = "; ".join(
+            f"{group}: {(options or [translate('CalendarTab', 'not chosen')])[0]}" for group, options in chosen.items()
+        )
         rows = []
         for phase in plan.phases:
-            span = f"{phase.start:%d %b %Y} – {phase.end:%d %b %Y}" if phase.start and phase.end else "not scheduled"
+            span = (
+                f"{i18n.date_text(phase.start)} – {i18n.date_text(phase.end)}"
+                if phase.start and phase.end
+                else translate("CalendarTab", "not scheduled")
+            )
             planned = f"{phase.cycles} cycles"
-            count = f" · {planned} planned" if phase.start and phase.cycles and planned not in phase.stop_rule else ""
+            count = (
+                translate("CalendarTab", " · {count} cycles planned").format(count=phase.cycles)
+                if phase.start and phase.cycles and planned not in phase.stop_rule
+                else ""
+            )
             rows.append(
-                f"<tr><td><b>{html.escape(regimen.phase(phase.id).name.en)}</b></td><td>{span}</td>"
+                f"<tr><td><b>{html.escape(i18n.localized(regimen.phase(phase.id).name))}</b></td><td>{span}</td>"
                 f"<td>{html.escape(phase.stop_rule)}{count}</td></tr>"
             )
+        about = translate(
+            "CalendarTab", "{regimen} v{version} · plan {plan} from {start} · {choices} · closures: {closures}"
+        ).format(
+            regimen=regimen.id, version=regimen.version, plan=row["id"], start=_long(plan.start),
+            choices=html.escape(choices), closures=clinic.country or translate("CalendarTab", "none"),
+        )  # fmt: skip
         self.header.setText(
-            f"<b>{html.escape(regimen.name.en)}</b><br>{regimen.id} v{regimen.version} · plan {row['id']} from "
-            f"{_long(plan.start)} · {html.escape(choices)} · closures: {clinic.country or 'none'}"
+            f"<b>{html.escape(i18n.localized(regimen.name))}</b><br>{about}"
             f"<table cellspacing='0' cellpadding='2'>{''.join(rows)}</table>"
         )
+        current = self.phase_combo.currentData()
         self.phase_combo.clear()
         for phase in plan.phases:
             if phase.start is not None:
-                self.phase_combo.addItem(f"{regimen.phase(phase.id).name.en} (from {phase.start:%b %Y})", phase.id)
+                self.phase_combo.addItem(
+                    translate("CalendarTab", "{phase} (from {month})").format(
+                        phase=i18n.localized(regimen.phase(phase.id).name), month=i18n.month_text(phase.start)
+                    ),
+                    phase.id,
+                )
+        if current is not None:
+            self.phase_combo.setCurrentIndex(max(self.phase_combo.findData(current), 0))
 
     # -------------------------------------------------------------------------------------------- navigation
 
@@ -594,7 +698,7 @@ class CalendarTab(QWidget):
         if old is not None:
             old.deleteLater()
         self.grid.selectionModel().currentChanged.connect(self._day_changed)
-        self.month_label.setText(f"{self.month:%B %Y}")
+        self.month_label.setText(i18n.month_text(self.month))
         phases = [c.phase for w in self.grid_model.page.weeks for c in w.days if c.in_month and c.phase]
         if phases:  # the combo names the phase on screen (the first of the month's phases)
             self.phase_combo.setCurrentIndex(self.phase_combo.findData(phases[0]))
@@ -647,10 +751,10 @@ class CalendarTab(QWidget):
         self.record_button.setEnabled(bool(drugs))
         self.delay_button.setEnabled(self.shown is not None)
         if cell is None or self.shown is None:
-            self.day_details.setText("Select a day.")
+            self.day_details.setText(translate("CalendarTab", "Select a day."))
             return
         phase = f" — {self.shown.names.phase(cell.phase)}" if cell.phase else ""
-        lines = _event_descriptions(cell, self.shown.names) or ["• nothing planned"]
+        lines = _event_descriptions(cell, self.shown.names) or [translate("CalendarTab", "• nothing planned")]
         self.day_details.setText("\n".join([f"{_long(cell.date)}{phase}", *lines]))
 
     # -------------------------------------------------------------------------------------------- printing
@@ -704,7 +808,9 @@ class CalendarTab(QWidget):
             dialog.reason.text().strip(),
         )
         if days == 0:
-            return "a delay of 0 days changes nothing; enter the days to delay (negative: bring forward)"
+            return translate(
+                "CalendarTab", "a delay of 0 days changes nothing; enter the days to delay (negative: bring forward)"
+            )
         first = regimen.phases[0].id
         kept = [
             d
@@ -720,8 +826,12 @@ class CalendarTab(QWidget):
             )
             return True
 
-        verb = "delayed" if days > 0 else "brought forward"
-        what = f"{self.shown.names.phase(phase)} cycle {cycle} {verb} by {abs(days)} days"
+        phase_name = self.shown.names.phase(phase)
+        if days > 0:
+            what = translate("CalendarTab", "{phase} cycle {cycle} delayed by {days} days")
+        else:
+            what = translate("CalendarTab", "{phase} cycle {cycle} brought forward by {days} days")
+        what = what.format(phase=phase_name, cycle=cycle, days=abs(days))
         return self._run(update, what)
 
     def record_dialog(self) -> RecordDoseDialog:
@@ -730,7 +840,12 @@ class CalendarTab(QWidget):
         cell = self.selected_cell()
         names = self.shown.names
         events = [
-            (f"{names.drug(e.drug)} — {names.phase(e.phase)} cycle {e.cycle} day {e.day}", e)
+            (
+                translate("CalendarTab", "{drug} — {phase} cycle {cycle} day {day}").format(
+                    drug=names.drug(e.drug), phase=names.phase(e.phase), cycle=e.cycle, day=e.day
+                ),
+                e,
+            )
             for e in (cell.events if cell else ())
             if e.kind is EventKind.DRUG
         ]
@@ -745,25 +860,33 @@ class CalendarTab(QWidget):
         assert self._patient is not None
         latest = self.operations.store.latest_measurements(self._patient)
         if "height" not in latest or "weight" not in latest:
-            return "", "No height and weight recorded: enter the BSA the dose was based on (for mg/m² totals)."
+            return "", translate(
+                "CalendarTab", "No height and weight recorded: enter the BSA the dose was based on (for mg/m² totals)."
+            )
         try:
             formula = parse_formula((self.shown.row["policies"] or {}).get("bsa_formula", "mosteller"))
             height, weight = measurement_quantity(latest["height"]), measurement_quantity(latest["weight"])
             result = body_surface_area(height, weight, formula)
         except DoseCalcError as error:
-            return "", f"BSA not calculated: {error.one_line()}"
+            return "", translate("CalendarTab", "BSA not calculated: {error}").format(error=error_text(error))
         height_row, weight_row = latest["height"], latest["weight"]
-        source = (
-            f"{formula.label} from height {height_row['value_text']} ({height_row['measured_on']:%d %b %Y}) "
-            f"and weight {weight_row['value_text']} ({weight_row['measured_on']:%d %b %Y}); "
-            "use the BSA the dose was based on"
+        source = translate(
+            "CalendarTab",
+            "{formula} from height {height} ({height_date}) and weight {weight} ({weight_date}); "
+            "use the BSA the dose was based on",
+        ).format(
+            formula=formula.label,
+            height=height_row["value_text"],
+            height_date=i18n.date_text(height_row["measured_on"]),
+            weight=weight_row["value_text"],
+            weight_date=i18n.date_text(weight_row["measured_on"]),
         )
         return f"{format_number(result.square_metres, 2)} m²", source
 
     def _record(self, dialog: RecordDoseDialog) -> str | None:
         assert self.shown is not None
         assert self._patient is not None
-        event, status, patient = dialog.planned_event, dialog.status.currentText(), self._patient
+        event, status, patient = dialog.planned_event, dialog.status.currentData(), self._patient
         store, row = self.operations.store, self.shown.row
         order = next(
             (o for o in store.orders_of(patient) if o["plan_id"] == row["id"] and (o["phase"], o["cycle"]) ==
@@ -780,7 +903,9 @@ class CalendarTab(QWidget):
                               given_on=dialog.date, bsa_m2=bsa_m2, order_id=order["id"] if order else None,
                               note=dialog.note.text().strip() or None)  # fmt: skip
 
-        what = f"{self.shown.names.drug(event.drug)} {status} on {_long(dialog.date)} recorded"
+        what = translate("CalendarTab", "{drug} {status} on {date} recorded").format(
+            drug=self.shown.names.drug(event.drug), status=dialog.status.currentText(), date=_long(dialog.date)
+        )
         return self._run(give, what)
 
     def _run(self, action: Callable[[], object], success: str) -> str | None:
@@ -796,4 +921,4 @@ class CalendarTab(QWidget):
             result = self.operations.run(action, success=success, changes=self._patient)
         finally:
             self.operations.message.disconnect(heard)
-        return None if result is not None else (refusals[-1] if refusals else "refused")
+        return None if result is not None else (refusals[-1] if refusals else translate("CalendarTab", "refused"))

@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +52,9 @@ from dosecalc.patient import Height, SerumCreatinine, Weight
 from dosecalc.regimen.model import Regimen
 from dosecalc.regimen.order import NONE_CHOICE, RegimenOrder, compute_regimen_order
 from dosecalc.renal import RenalMethod, WeightBasis
+from ui import i18n
+from ui.errors import error_text, field_text
+from ui.i18n import QT_TRANSLATE_NOOP
 from ui.models import DoseTableModel, FlagListModel
 from ui.operations import Operations
 from ui.preparation_panel import PreparationPanel
@@ -74,15 +77,53 @@ __all__ = ["DosesTab"]
 #: Blocks that must be resolved, never overridden: a missing choice, a refused input, a weight the dose needs.
 _NOT_OVERRIDABLE = frozenset({"choice.missing", "choice.unknown", "weight_rule.no_weight", "input.refused"})
 
+translate = QCoreApplication.translate
+#: Option labels the interface words itself (the formula names are proper names and stay as the core has them).
+_OPTION_WORDS = {
+    "actual body weight": QT_TRANSLATE_NOOP("DosesTab", "actual body weight"),
+    "ideal body weight (Devine)": QT_TRANSLATE_NOOP("DosesTab", "ideal body weight (Devine)"),
+    "adjusted body weight (IBW + 0.4 × excess)": QT_TRANSLATE_NOOP(
+        "DosesTab", "adjusted body weight (IBW + 0.4 × excess)"
+    ),
+    "lower of actual and ideal body weight": QT_TRANSLATE_NOOP("DosesTab", "lower of actual and ideal body weight"),
+    "Stevenson 1937 (Chinese)": QT_TRANSLATE_NOOP("DosesTab", "Stevenson 1937 (Chinese)"),
+    "CKD-EPI 2021 (race-free)": QT_TRANSLATE_NOOP("DosesTab", "CKD-EPI 2021 (race-free)"),
+    "none": QT_TRANSLATE_NOOP("DosesTab", "none"),
+    "125 mL/min (FDA 2010)": QT_TRANSLATE_NOOP("DosesTab", "125 mL/min (FDA 2010)"),
+    "10 % (HOPA ceiling)": QT_TRANSLATE_NOOP("DosesTab", "10 % (HOPA ceiling)"),
+}
+
 #: (plan key, label, options as (value the core parses, label)). "measured" needs a GFR, entered elsewhere.
 _POLICIES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
-    ("bsa_formula", "BSA formula", tuple((f.value, f.label) for f in BsaFormula)),
-    ("weight_basis", "Weight basis (renal)", tuple((w.value, w.label) for w in WeightBasis)),
-    ("renal_method", "Renal method", tuple((m.value, m.label) for m in RenalMethod if m is not RenalMethod.MEASURED)),
-    ("creatinine_floor", "Creatinine floor", tuple((v, v) for v in ("none", "0.7 mg/dL", "0.8 mg/dL", "1.0 mg/dL"))),
-    ("gfr_cap", "GFR cap", (("125 mL/min", "125 mL/min (FDA 2010)"), ("none", "none"))),
-    ("max_deviation", "Maximum rounding deviation", (("5%", "5 %"), ("10%", "10 % (HOPA ceiling)"))),
-)
+    ("bsa_formula", QT_TRANSLATE_NOOP("DosesTab", "BSA formula"), tuple((f.value, f.label) for f in BsaFormula)),
+    ("weight_basis", QT_TRANSLATE_NOOP("DosesTab", "Weight basis (renal)"),
+     tuple((w.value, w.label) for w in WeightBasis)),
+    ("renal_method", QT_TRANSLATE_NOOP("DosesTab", "Renal method"),
+     tuple((m.value, m.label) for m in RenalMethod if m is not RenalMethod.MEASURED)),
+    ("creatinine_floor", QT_TRANSLATE_NOOP("DosesTab", "Creatinine floor"),
+     tuple((v, v) for v in ("none", "0.7 mg/dL", "0.8 mg/dL", "1.0 mg/dL"))),
+    ("gfr_cap", QT_TRANSLATE_NOOP("DosesTab", "GFR cap"), (("125 mL/min", "125 mL/min (FDA 2010)"), ("none", "none"))),
+    ("max_deviation", QT_TRANSLATE_NOOP("DosesTab", "Maximum rounding deviation"),
+     (("5%", "5 %"), ("10%", "10 % (HOPA ceiling)"))),
+)  # fmt: skip
+
+
+def _option_text(text: str) -> str:
+    return translate("DosesTab", _OPTION_WORDS[text]) if text in _OPTION_WORDS else text
+
+
+_STATUSES = {
+    "draft": QT_TRANSLATE_NOOP("DosesTab", "draft"),
+    "calculated": QT_TRANSLATE_NOOP("DosesTab", "calculated"),
+    "verified": QT_TRANSLATE_NOOP("DosesTab", "verified"),
+    "printed": QT_TRANSLATE_NOOP("DosesTab", "printed"),
+    "superseded": QT_TRANSLATE_NOOP("DosesTab", "superseded"),
+}
+
+
+def status_text(status: str) -> str:
+    """An order status in the interface language."""
+    return translate("DosesTab", _STATUSES[status]) if status in _STATUSES else status
 
 
 def _plan_policy(plan: RowMapping) -> DosingPolicy | None:
@@ -97,7 +138,7 @@ def _overridable(flag: Flag) -> bool:
     return flag.code not in _NOT_OVERRIDABLE and not flag.code.endswith(".refused")
 
 
-class DosesTab(QWidget):
+class DosesTab(i18n.Retranslating, QWidget):
     """The dose calculation of the selected patient's current cycle."""
 
     def __init__(self, operations: Operations, parent: QWidget | None = None) -> None:
@@ -124,6 +165,52 @@ class DosesTab(QWidget):
         self._build()
         self._connect()
         self._load_patient(operations.patient_id)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the interface language; what is typed, chosen and calculated stays."""
+        self.override_button.setText(translate("DosesTab", "&Override blocks…"))
+        self.save_order_button.setText(translate("DosesTab", "Calculate and &save order  (Ctrl+S)"))
+        self.verify_button.setText(translate("DosesTab", "&Verify…  (Ctrl+Shift+V)"))
+        self.print_button.setText(translate("DosesTab", "&Print worksheet…"))
+        self.print_button.setToolTip(translate("DosesTab", "Print preview of the saved order's worksheet (Ctrl+P)"))
+        self.measurements_box.setTitle(translate("DosesTab", "Measurements"))
+        self.height_field.set_texts(translate("DosesTab", "&Height"), translate("DosesTab", "e.g. 170 cm or 1.7 m"))
+        self.weight_field.set_texts(translate("DosesTab", "&Weight"), translate("DosesTab", "e.g. 65 kg"))
+        self.creatinine_field.set_texts(translate("DosesTab", "C&reatinine"), translate("DosesTab", "e.g. 80 µmol/L"))
+        self.measured_label.setText(translate("DosesTab", "Measured o&n"))
+        self.save_measurements_button.setText(translate("DosesTab", "Save &measurements"))
+        self.plan_box.setTitle(translate("DosesTab", "Plan"))
+        self.cycle_spin.setPrefix(translate("DosesTab", "cycle "))
+        self.cycle_spin.setAccessibleName(translate("DosesTab", "Cycle"))
+        self.phase_label.setText(translate("DosesTab", "Ph&ase"))
+        self.save_plan_button.setText(translate("DosesTab", "Save &plan"))
+        self.start_label.setText(translate("DosesTab", "S&tart date"))
+        self.policies_box.setTitle(translate("DosesTab", "Dosing policies"))
+        self._show_policy_form(self.policy_toggle.isChecked())
+        self.policy_toggle.setToolTip(translate("DosesTab", "Show the policy choices"))
+        for key, label, options in _POLICIES:
+            self._policy_labels[key].setText(translate("DosesTab", label))
+            combo = self._policy_combos[key]
+            for index, (value, text) in enumerate(options):
+                shown = _option_text(text)
+                combo.setItemText(index, translate("DosesTab", "{option} (site default)").format(option=shown)
+                                  if value == self._defaults.get(key) else shown)  # fmt: skip
+            for index in range(len(options), combo.count()):
+                combo.setItemText(
+                    index, translate("DosesTab", "{value} (from the plan)").format(value=combo.itemData(index))
+                )
+        for title, box in self._result_boxes:
+            box.setTitle(translate("DosesTab", title))
+        self.derivation_view.setPlaceholderText(
+            translate("DosesTab", "Select a dose line to see how it was calculated.")
+        )
+        for format_edit in (self.measured_on_edit, self.start_edit):
+            format_edit.setDisplayFormat(translate("DosesTab", "dd MMM yyyy"))
+        self._name_phases_and_choices()
+        self.dose_model.retranslate()
+        self._show_identity()
+        self.recompute()
 
     # ===================================================================================== building
 
@@ -176,9 +263,9 @@ class DosesTab(QWidget):
         self.blockers_label.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
         self.blockers_label.setObjectName("blockers")
         self.blockers_label.setWordWrap(True)
-        self.override_button = QPushButton("&Override blocks…")
-        self.save_order_button = QPushButton("Calculate and &save order  (Ctrl+S)")
-        self.verify_button = QPushButton("&Verify…  (Ctrl+Shift+V)")
+        self.override_button = QPushButton()
+        self.save_order_button = QPushButton()
+        self.verify_button = QPushButton()
         bold_button = QFont(self.save_order_button.font())
         bold_button.setBold(True)
         self.save_order_button.setFont(bold_button)
@@ -190,8 +277,7 @@ class DosesTab(QWidget):
         footer.addWidget(self.override_button)
         footer.addWidget(self.save_order_button)
         footer.addWidget(self.verify_button)
-        self.print_button = QPushButton("&Print worksheet…")
-        self.print_button.setToolTip("Print preview of the saved order's worksheet (Ctrl+P)")
+        self.print_button = QPushButton()
         footer.addWidget(self.print_button)
 
         layout = QVBoxLayout(self)
@@ -201,32 +287,28 @@ class DosesTab(QWidget):
         layout.addLayout(footer)
 
     def _build_measurements(self) -> QGroupBox:
-        box = QGroupBox("Measurements")
+        box = self.measurements_box = QGroupBox()
         layout = QVBoxLayout(box)
         layout.setSpacing(4)
         self.height_field = QuantityField(
-            "&Height", Height.parse, "height", placeholder="e.g. 170 cm or 1.7 m",
-            shown=lambda h: f"= {format_number(h.centimetres, 1)} cm",
-        )  # fmt: skip
+            "", Height.parse, "height", shown=lambda h: f"= {format_number(h.centimetres, 1)} cm"
+        )
         self.weight_field = QuantityField(
-            "&Weight", Weight.parse, "weight", placeholder="e.g. 65 kg",
-            shown=lambda w: f"= {format_number(w.kilograms, 2)} kg",
-        )  # fmt: skip
+            "", Weight.parse, "weight", shown=lambda w: f"= {format_number(w.kilograms, 2)} kg"
+        )
         self.creatinine_field = QuantityField(
-            "C&reatinine", SerumCreatinine.parse, "creatinine", placeholder="e.g. 80 µmol/L",
-            shown=lambda c: f"= {format_number(c.mg_per_dl, 2)} mg/dL",
-        )  # fmt: skip
+            "", SerumCreatinine.parse, "creatinine", shown=lambda c: f"= {format_number(c.mg_per_dl, 2)} mg/dL"
+        )
         for field in self.fields():
             layout.addWidget(field)
         row = QHBoxLayout()
         self.measured_on_edit = QDateEdit(QDate.currentDate())
         self.measured_on_edit.setObjectName("measuredOn")
         self.measured_on_edit.setCalendarPopup(True)
-        self.measured_on_edit.setDisplayFormat("dd MMM yyyy")
         self.measured_on_edit.setMaximumDate(QDate.currentDate())
-        measured_label = QLabel("Measured o&n")
+        measured_label = self.measured_label = QLabel()
         measured_label.setBuddy(self.measured_on_edit)
-        self.save_measurements_button = QPushButton("Save &measurements")
+        self.save_measurements_button = QPushButton()
         row.addWidget(measured_label)
         row.addWidget(self.measured_on_edit)
         row.addStretch(1)
@@ -235,7 +317,7 @@ class DosesTab(QWidget):
         return box
 
     def _build_plan(self) -> QGroupBox:
-        box = QGroupBox("Plan")
+        box = self.plan_box = QGroupBox()
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.picker = RegimenPicker(self.operations.library)
@@ -249,12 +331,10 @@ class DosesTab(QWidget):
         self.cycle_spin = QSpinBox()
         self.cycle_spin.setObjectName("cycle")
         self.cycle_spin.setRange(1, 1)
-        self.cycle_spin.setPrefix("cycle ")
-        self.cycle_spin.setAccessibleName("Cycle")
         phase_row = QHBoxLayout()
         phase_row.addWidget(self.phase_combo, 1)
         phase_row.addWidget(self.cycle_spin)
-        phase_label = QLabel("Ph&ase")
+        phase_label = self.phase_label = QLabel()
         phase_label.setBuddy(self.phase_combo)
         form.addRow(phase_label, phase_row)
         self.choices_widget = QWidget()
@@ -265,13 +345,12 @@ class DosesTab(QWidget):
         self.start_edit = QDateEdit(QDate.currentDate())
         self.start_edit.setObjectName("startDate")
         self.start_edit.setCalendarPopup(True)
-        self.start_edit.setDisplayFormat("dd MMM yyyy")
-        self.save_plan_button = QPushButton("Save &plan")
+        self.save_plan_button = QPushButton()
         start_row = QHBoxLayout()
         start_row.addWidget(self.start_edit)
         start_row.addStretch(1)
         start_row.addWidget(self.save_plan_button)
-        start_label = QLabel("S&tart date")
+        start_label = self.start_label = QLabel()
         start_label.setBuddy(self.start_edit)
         form.addRow(start_label, start_row)
         self.plan_label = QLabel()
@@ -283,7 +362,7 @@ class DosesTab(QWidget):
 
     def _build_policies(self) -> QGroupBox:
         """A one-line summary of the policies in force, and their choices on demand."""
-        box = QGroupBox("Dosing policies")
+        box = self.policies_box = QGroupBox()
         layout = QVBoxLayout(box)
         top = QHBoxLayout()
         self.policy_summary = QLabel()
@@ -293,8 +372,6 @@ class DosesTab(QWidget):
         self.policy_toggle = QToolButton()
         self.policy_toggle.setObjectName("policyToggle")
         self.policy_toggle.setCheckable(True)
-        self.policy_toggle.setText("&Change…")
-        self.policy_toggle.setToolTip("Show the policy choices")
         top.addWidget(self.policy_summary, 1)
         top.addWidget(self.policy_toggle, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
@@ -302,6 +379,7 @@ class DosesTab(QWidget):
         form = QFormLayout(self.policy_form)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._policy_labels: dict[str, QLabel] = {}
         for key, label, options in _POLICIES:
             combo = QComboBox()
             combo.setObjectName(key)
@@ -309,10 +387,11 @@ class DosesTab(QWidget):
                 is_default = policy_from_plan({key: value})[0] == DEFAULT_POLICY
                 if is_default:
                     self._defaults[key] = value
-                combo.addItem(f"{text} (site default)" if is_default else text, value)
+                combo.addItem(text, value)
             combo.setCurrentIndex(max(combo.findData(self._defaults.get(key)), 0))
             self._policy_combos[key] = combo
-            form.addRow(label, combo)
+            self._policy_labels[key] = QLabel(label)
+            form.addRow(self._policy_labels[key], combo)
         self.policy_form.setVisible(False)
         layout.addWidget(self.policy_form)
         self.policy_toggle.toggled.connect(self._show_policy_form)
@@ -320,16 +399,22 @@ class DosesTab(QWidget):
 
     def _show_policy_form(self, shown: bool) -> None:
         self.policy_form.setVisible(shown)
-        self.policy_toggle.setText("Hi&de" if shown else "&Change…")
+        self.policy_toggle.setText(translate("DosesTab", "Hi&de") if shown else translate("DosesTab", "&Change…"))
 
     def _show_policy_summary(self) -> None:
         changed = self.policies()
         parts = []
-        for key, label, _ in _POLICIES:
+        for key, label, options in _POLICIES:
             combo = self._policy_combos[key]
-            text = combo.currentText().removesuffix(" (site default)")
-            parts.append(f"{label}: {text}{' (CHANGED)' if key in changed else ''}")
-        lead = "All site defaults" if not changed else f"{len(changed)} changed from the site defaults"
+            index = combo.currentIndex()
+            text = _option_text(options[index][1]) if 0 <= index < len(options) else combo.currentText()
+            changed_mark = translate("DosesTab", " (CHANGED)") if key in changed else ""
+            parts.append(f"{translate('DosesTab', label)}: {text}{changed_mark}")
+        lead = (
+            translate("DosesTab", "All site defaults")
+            if not changed
+            else translate("DosesTab", "{count} changed from the site defaults").format(count=len(changed))
+        )
         self.policy_summary.setText(f"{lead} — " + "; ".join(parts))
 
     def _build_results(self) -> QWidget:
@@ -361,7 +446,6 @@ class DosesTab(QWidget):
         self.derivation_view.setObjectName("derivation")
         self.derivation_view.setReadOnly(True)
         self.derivation_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.derivation_view.setPlaceholderText("Select a dose line to see how it was calculated.")
         self.derivation_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
 
         self.flag_model = FlagListModel((), None, self)
@@ -374,8 +458,12 @@ class DosesTab(QWidget):
         self.flags_view.setSpacing(2)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
-        for title, view in (("Doses", self.table), ("Derivation", self.derivation_view), ("Flags", self.flags_view)):
+        self._result_boxes: list[tuple[str, QGroupBox]] = []
+        for title, view in ((QT_TRANSLATE_NOOP("DosesTab", "Doses"), self.table),
+                            (QT_TRANSLATE_NOOP("DosesTab", "Derivation"), self.derivation_view),
+                            (QT_TRANSLATE_NOOP("DosesTab", "Flags"), self.flags_view)):  # fmt: skip
             box = QGroupBox(title)
+            self._result_boxes.append((title, box))
             inner = QVBoxLayout(box)
             inner.setContentsMargins(4, 4, 4, 4)
             inner.addWidget(view)
@@ -453,42 +541,62 @@ class DosesTab(QWidget):
         self._choice_combos = {}
         if regimen is not None:
             for phase in regimen.phases:
-                index = self.phase_combo.count()
                 self.phase_combo.addItem(phase.name.en, phase.id)
-                full = (
-                    with_chinese(f"{phase.name.en} ({phase.id})", phase.name.zh)
-                    + f", every {phase.cycle_length_days} days"
-                )
-                self.phase_combo.setItemData(index, full, FULL_TEXT_ROLE)
-                self.phase_combo.setItemData(index, full, Qt.ItemDataRole.ToolTipRole)
-            fit_popup(self.phase_combo)
             for group in regimen.choice_groups:
                 combo = QComboBox()
                 combo.setObjectName(f"choice-{group.id}")
                 combo.setItemDelegate(FullTextDelegate(combo))
                 combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
                 combo.setMinimumContentsLength(12)
-                combo.addItem("— choose —", None)
+                combo.addItem("", None)
                 for option in group.options:
                     combo.addItem(option.name.en, option.id)
-                    combo.setItemData(combo.count() - 1, with_chinese(option.name.en, option.name.zh), FULL_TEXT_ROLE)
-                    if chinese_font_available():
-                        combo.setItemData(combo.count() - 1, option.name.zh, Qt.ItemDataRole.ToolTipRole)
                 if group.optional:
-                    combo.addItem("none (left out)", NONE_CHOICE)
-                fit_popup(combo)
+                    combo.addItem("", NONE_CHOICE)
                 chosen = (choices or {}).get(group.id)
                 combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen else 0)
                 combo.currentIndexChanged.connect(self.recompute)
                 label = QLabel(group.name.en)
-                if chinese_font_available():
-                    label.setToolTip(group.name.zh)
+                label.setObjectName(f"choiceLabel-{group.id}")
                 label.setBuddy(combo)
                 self.choices_form.addRow(label, combo)
                 self._choice_combos[group.id] = combo
         self._loading = was_loading
-        self._show_phase()
+        self._name_phases_and_choices()
         self._set_tab_order()
+
+    def _name_phases_and_choices(self) -> None:
+        """The phase and option names in the interface language (the selections stay)."""
+        regimen = self.regimen()
+        if regimen is None:
+            return
+        for index, phase in enumerate(regimen.phases):
+            self.phase_combo.setItemText(index, i18n.localized(phase.name))
+            full = translate("DosesTab", "{phase}, every {days} days").format(
+                phase=with_chinese(f"{phase.name.en} ({phase.id})", phase.name.zh), days=phase.cycle_length_days
+            )
+            self.phase_combo.setItemData(index, full, FULL_TEXT_ROLE)
+            self.phase_combo.setItemData(index, full, Qt.ItemDataRole.ToolTipRole)
+        fit_popup(self.phase_combo)
+        for group in regimen.choice_groups:
+            combo = self._choice_combos.get(group.id)
+            if combo is None:
+                continue
+            for index in range(combo.count()):
+                option = next((o for o in group.options if o.id == combo.itemData(index)), None)
+                if option is not None:
+                    combo.setItemText(index, i18n.localized(option.name))
+                    combo.setItemData(index, with_chinese(option.name.en, option.name.zh), FULL_TEXT_ROLE)
+                    if chinese_font_available():
+                        combo.setItemData(index, option.name.zh, Qt.ItemDataRole.ToolTipRole)
+                elif combo.itemData(index) == NONE_CHOICE:
+                    combo.setItemText(index, translate("DosesTab", "none (left out)"))
+            fit_popup(combo)
+            label = self.choices_widget.findChild(QLabel, f"choiceLabel-{group.id}")
+            if label is not None:
+                label.setText(i18n.localized(group.name))
+                label.setToolTip(with_chinese(group.name.en, group.name.zh))
+        self._show_phase()
 
     def _on_phase_changed(self) -> None:
         if not self._loading:
@@ -508,8 +616,19 @@ class DosesTab(QWidget):
         needed |= {course.choice.split("=")[0] for course in phase.radiotherapy if course.choice}
         for group in regimen.choice_groups:
             combo = self._choice_combos[group.id]
-            combo.setItemText(0, "— choose —" if group.id in needed else "— choose — (not used in this phase)")
-            combo.setToolTip("" if group.id in needed else f"{group.name.en}: not used in phase {phase.id}")
+            combo.setItemText(
+                0,
+                translate("DosesTab", "— choose —")
+                if group.id in needed
+                else translate("DosesTab", "— choose — (not used in this phase)"),
+            )
+            combo.setToolTip(
+                ""
+                if group.id in needed
+                else translate("DosesTab", "{group}: not used in phase {phase}").format(
+                    group=i18n.localized(group.name), phase=phase.id
+                )
+            )
         self._loading = was_loading
 
     def choice_combo(self, group_id: str) -> QComboBox:
@@ -546,7 +665,7 @@ class DosesTab(QWidget):
             try:
                 self._patient = self.operations.store.patient(patient_id)
             except DoseCalcError as error:
-                self._show_message(error.one_line(), True)
+                self._show_message(error_text(error), True)
         for field in self.fields():
             field.set_initial("")
         self._refresh_from_store(reload_plan=True)
@@ -596,26 +715,42 @@ class DosesTab(QWidget):
         try:
             wanted = policy_from_plan({key: value})[0]
         except DoseCalcError as error:
-            self._show_message(f"the saved plan's {key.replace('_', ' ')}: {error.one_line()}", True)
+            self._show_message(
+                translate("DosesTab", "the saved plan's {policy}: {error}").format(
+                    policy=key.replace("_", " "), error=error_text(error)
+                ),
+                True,
+            )
             return
         for index in range(combo.count()):
             if policy_from_plan({key: combo.itemData(index)})[0] == wanted:
                 combo.setCurrentIndex(index)
                 return
-        combo.addItem(f"{value} (from the plan)", str(value))
+        combo.addItem(translate("DosesTab", "{value} (from the plan)").format(value=value), str(value))
         combo.setCurrentIndex(combo.count() - 1)
 
     def _show_identity(self) -> None:
         patient = self._patient
         if patient is None:
-            self.identity_label.setText("No patient selected")
+            self.identity_label.setText(translate("DosesTab", "No patient selected"))
             return
+        from ui.main_window import allergies_text, sex_text
+
         age = age_in_years(patient["date_of_birth"], dt.date.today())
         self.identity_label.setText(
-            f"{patient['full_name']} · {patient['hospital_number']} · born {date_text(patient['date_of_birth'])} "
-            f"({age} years) · {patient['sex']}"
+            translate("DosesTab", "{name} · {number} · born {born} ({age} years) · {sex}").format(
+                name=patient["full_name"],
+                number=patient["hospital_number"],
+                born=date_text(patient["date_of_birth"]),
+                age=age,
+                sex=sex_text(patient["sex"]),
+            )
         )
-        self.identity_label.setToolTip(f"Allergies: {patient['allergies']}\nDiagnosis: {patient['diagnosis']}")
+        self.identity_label.setToolTip(
+            translate("DosesTab", "Allergies: {allergies}\nDiagnosis: {diagnosis}").format(
+                allergies=allergies_text(patient["allergies"]), diagnosis=patient["diagnosis"]
+            )
+        )
 
     def _current_plan(self) -> RowMapping | None:
         return next((plan for plan in self._plans if plan["status"] == "active"), None)
@@ -650,7 +785,7 @@ class DosesTab(QWidget):
             return
         started = time.perf_counter()
         flags: list[Flag] = [
-            Flag(f"{field.field}.refused", Severity.BLOCK, error.one_line())
+            Flag(f"{field.field}.refused", Severity.BLOCK, error_text(error))
             for field in self.fields()
             if (error := field.error()) is not None
         ]
@@ -668,7 +803,7 @@ class DosesTab(QWidget):
                 )  # fmt: skip
                 flags.extend(order.flags)
             except DoseCalcError as error:
-                flags.append(Flag("input.refused", Severity.BLOCK, error.one_line()))
+                flags.append(Flag("input.refused", Severity.BLOCK, error_text(error)))
         self._order, self._given = order, given
         # As the store keeps it (JSON), to tell whether the screen shows a saved order.
         self._payload = json.loads(json.dumps(order_payload(order, given), default=str)) if order else None
@@ -700,17 +835,32 @@ class DosesTab(QWidget):
     def _show_summary(self) -> None:
         order, regimen = self._order, self.regimen()
         if self._patient is None:
-            text = "Select a patient to calculate doses."
+            text = translate("DosesTab", "Select a patient to calculate doses.")
         elif regimen is None:
-            text = "Choose a regimen: search by name, drug or trial id."
+            text = translate("DosesTab", "Choose a regimen: search by name, drug or trial id.")
         elif order is None:
-            text = "No doses: see the BLOCK in the flags below."
+            text = translate("DosesTab", "No doses: see the BLOCK in the flags below.")
         else:
-            parts = [f"{regimen.id} v{regimen.version} — {order.phase.name.en}, cycle {order.cycle}"]
+            parts = [
+                translate("DosesTab", "{regimen} v{version} — {phase}, cycle {cycle}").format(
+                    regimen=regimen.id,
+                    version=regimen.version,
+                    phase=i18n.localized(order.phase.name),
+                    cycle=order.cycle,
+                )
+            ]
             if order.bsa is not None:
-                parts.append(f"BSA {format_quantity(order.bsa.bsa, 2)} ({dict(order.policies)['BSA formula']})")
+                parts.append(
+                    translate("DosesTab", "BSA {bsa} ({formula})").format(
+                        bsa=format_quantity(order.bsa.bsa, 2), formula=dict(order.policies)["BSA formula"]
+                    )
+                )
             if order.renal is not None and order.renal.clearance is not None:
-                parts.append(f"renal clearance {format_quantity(order.renal.clearance.value, 1)}")
+                parts.append(
+                    translate("DosesTab", "renal clearance {clearance}").format(
+                        clearance=format_quantity(order.renal.clearance.value, 1)
+                    )
+                )
             text = " · ".join(parts)
         self.summary_label.setText(text)
 
@@ -729,21 +879,27 @@ class DosesTab(QWidget):
         """Why the order cannot be saved now (empty when it can)."""
         reasons = []
         if self._patient is None:
-            return ["select a patient"]
+            return [translate("DosesTab", "select a patient")]
         if self.operations.user is None:
-            reasons.append("sign in")
+            reasons.append(translate("DosesTab", "sign in"))
         if self._order is None:
-            reasons.append("no doses calculated")
+            reasons.append(translate("DosesTab", "no doses calculated"))
         unresolved = self._unresolved_blocks()
-        if unresolved:
-            reasons.append(f"{len(unresolved)} BLOCK{'s' if len(unresolved) > 1 else ''} to resolve or override")
+        if len(unresolved) == 1:
+            reasons.append(translate("DosesTab", "1 BLOCK to resolve or override"))
+        elif unresolved:
+            reasons.append(translate("DosesTab", "{count} BLOCKs to resolve or override").format(count=len(unresolved)))
         if any(field.is_edited() for field in self.fields()):
-            reasons.append("save the changed measurements first")
+            reasons.append(translate("DosesTab", "save the changed measurements first"))
         elif self._order is not None and self._matching_plan() is None:
-            reasons.append("save the plan first (the selection differs from every saved plan)")
+            reasons.append(translate("DosesTab", "save the plan first (the selection differs from every saved plan)"))
         latest = self._latest_order()
         if latest is not None and latest["status"] != "superseded" and self._shows(latest):
-            reasons.append(f"this calculation is already saved as order #{latest['id']} ({latest['status']})")
+            reasons.append(
+                translate("DosesTab", "this calculation is already saved as order #{id} ({status})").format(
+                    id=latest["id"], status=status_text(latest["status"])
+                )
+            )
         return reasons
 
     def _shows(self, order: RowMapping) -> bool:
@@ -763,24 +919,40 @@ class DosesTab(QWidget):
             self.plan_label.setText("")
         elif plan is not None:
             self.plan_label.setText(
-                f"Saved plan #{plan['id']} ({plan['regimen_id']} v{plan['regimen_version']}, "
-                f"start {date_text(plan['start_date'])}) matches the selection."
+                translate(
+                    "DosesTab", "Saved plan #{id} ({regimen} v{version}, start {start}) matches the selection."
+                ).format(
+                    id=plan["id"],
+                    regimen=plan["regimen_id"],
+                    version=plan["regimen_version"],
+                    start=date_text(plan["start_date"]),
+                )
             )
         elif current is not None:
             self.plan_label.setText(
-                f"Not saved: the selection differs from plan #{current['id']} ({current['regimen_id']} "
-                f"v{current['regimen_version']}); save it as a new plan to order from it."
+                translate(
+                    "DosesTab",
+                    "Not saved: the selection differs from plan #{id} ({regimen} v{version}); "
+                    "save it as a new plan to order from it.",
+                ).format(id=current["id"], regimen=current["regimen_id"], version=current["regimen_version"])
             )
         else:
-            self.plan_label.setText("No plan saved for this patient yet.")
+            self.plan_label.setText(translate("DosesTab", "No plan saved for this patient yet."))
         if patient and blocks_choice:
-            self.plan_label.setText(f"{self.plan_label.text()} Choose every option this phase uses to save a plan.")
+            self.plan_label.setText(
+                f"{self.plan_label.text()} "
+                + translate("DosesTab", "Choose every option this phase uses to save a plan.")
+            )
         self.override_button.setEnabled(
             any((f.code, f.message) not in self._reasons for f in self._overridable_blocks())
         )
         blockers = self.save_blockers()
         self.save_order_button.setEnabled(not blockers)
-        self.blockers_label.setText(f"Cannot save the order yet: {'; '.join(blockers)}." if blockers else "")
+        self.blockers_label.setText(
+            translate("DosesTab", "Cannot save the order yet: {reasons}.").format(reasons="; ".join(blockers))
+            if blockers
+            else ""
+        )
         self.blockers_label.setVisible(bool(blockers))
         latest = self._latest_order()
         self.verify_button.setEnabled(latest is not None and latest["status"] == "calculated")
@@ -789,23 +961,30 @@ class DosesTab(QWidget):
 
     def _status_text(self, latest: RowMapping | None) -> str:
         if self._patient is None:
-            return "Order status: —"
+            return translate("DosesTab", "Order status: —")
         if latest is None:
-            return "Order status: draft — calculated on screen, not saved"
+            return translate("DosesTab", "Order status: draft — calculated on screen, not saved")
         status = latest["status"]
-        text = f"Order status: {status} — order #{latest['id']}, {latest['phase']} cycle {latest['cycle']}"
+        text = translate("DosesTab", "Order status: {status} — order #{id}, {phase} cycle {cycle}").format(
+            status=status_text(status), id=latest["id"], phase=latest["phase"], cycle=latest["cycle"]
+        )
         if status == "calculated":
-            text += "; awaiting independent verification"
+            text += translate("DosesTab", "; awaiting independent verification")
         elif status in ("verified", "printed") and latest["verified_at"] is not None:
-            text += f"; verified {latest['verified_at']:%d %b %Y %H:%M} UTC"
+            verified = latest["verified_at"]
+            text += translate("DosesTab", "; verified {date} {time} UTC").format(
+                date=date_text(verified.date()), time=f"{verified:%H:%M}"
+            )
         elif status == "superseded":
-            text += "; verification void: an input changed, calculate and verify again"
+            text += translate("DosesTab", "; verification void: an input changed, calculate and verify again")
         if status != "superseded" and self._payload is not None and not self._shows(latest):
-            text += f". ON SCREEN: a new calculation that is not order #{latest['id']} and is not saved"
+            text += translate(
+                "DosesTab", ". ON SCREEN: a new calculation that is not order #{id} and is not saved"
+            ).format(id=latest["id"])
         return text
 
     def _show_message(self, text: str, error: bool) -> None:
-        self.message_label.setText(f"⚠ Error: {text}" if error else text)
+        self.message_label.setText(translate("DosesTab", "⚠ Error: {message}").format(message=text) if error else text)
         self.message_label.setStyleSheet(ERROR_STYLE if error else "")
 
     def save_measurements(self) -> None:
@@ -817,7 +996,10 @@ class DosesTab(QWidget):
             if field.is_edited():
                 saved = self.operations.run(
                     self.operations.store.add_measurement, self.operations.actor, self._patient["id"], field.field,
-                    field.text(), day, success=f"{field.field} {field.text()} recorded, measured {date_text(day)}",
+                    field.text(), day,
+                    success=translate("DosesTab", "{field} {value} recorded, measured {date}").format(
+                        field=field_text(field.field), value=field.text(), date=date_text(day)
+                    ),
                     changes=self._patient["id"],
                 )  # fmt: skip
                 if saved is None:
@@ -833,7 +1015,10 @@ class DosesTab(QWidget):
             self.operations.store.create_plan, self.operations.actor, self._patient["id"],
             regimen_id=regimen.id, regimen_version=regimen.version, choices=self.choices(),
             policies=self.policies(), start_date=start,
-            success=f"Plan saved: {regimen.id} v{regimen.version}", changes=self._patient["id"],
+            success=translate("DosesTab", "Plan saved: {regimen} v{version}").format(
+                regimen=regimen.id, version=regimen.version
+            ),
+            changes=self._patient["id"],
         )  # fmt: skip
 
     def override_blocks(self) -> OverrideDialog | None:
@@ -855,7 +1040,8 @@ class DosesTab(QWidget):
     def save_order(self) -> int | None:
         order, plan = self._order, self._matching_plan()
         if self._patient is None or order is None or plan is None or self.save_blockers():
-            self._show_message("cannot save: " + "; ".join(self.save_blockers() or ["no matching plan"]), True)
+            reasons = "; ".join(self.save_blockers() or [translate("DosesTab", "no matching plan")])
+            self._show_message(translate("DosesTab", "cannot save: {reasons}").format(reasons=reasons), True)
             return None
         inputs: dict[str, Any] = {field.field: field.text() for field in self.fields()}
         inputs["measured_on"] = {
@@ -869,7 +1055,9 @@ class DosesTab(QWidget):
         return self.operations.run(
             self.operations.store.save_order, self.operations.actor, plan["id"], order.phase.id, order.cycle,
             inputs, order_payload(order, self._given), overrides,
-            success=f"Order saved: {order.regimen.id}, {order.phase.id} cycle {order.cycle} — awaiting verification",
+            success=translate(
+                "DosesTab", "Order saved: {regimen}, {phase} cycle {cycle} — awaiting verification"
+            ).format(regimen=order.regimen.id, phase=order.phase.id, cycle=order.cycle),
             changes=self._patient["id"],
         )  # fmt: skip
 
@@ -878,7 +1066,9 @@ class DosesTab(QWidget):
         from ui.print.preview import worksheet_for  # the printouts load when first used
 
         if self._latest_order() is None:
-            self._show_message("nothing to print: save the order first (a worksheet prints a saved order)", True)
+            self._show_message(
+                translate("DosesTab", "nothing to print: save the order first (a worksheet prints a saved order)"), True
+            )
             return None
         return worksheet_for(self.operations)
 
@@ -892,7 +1082,9 @@ class DosesTab(QWidget):
     def open_verify_dialog(self) -> VerifyDialog | None:
         latest = self._latest_order()
         if latest is None or latest["status"] != "calculated":
-            self._show_message("nothing to verify: no calculated order awaits verification", True)
+            self._show_message(
+                translate("DosesTab", "nothing to verify: no calculated order awaits verification"), True
+            )
             return None
         self.verify_dialog = VerifyDialog(self.operations, latest["id"], self)
         self.verify_dialog.open()

@@ -11,7 +11,15 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +42,9 @@ from dosecalc.ledger import DrugTotal, SiteSum
 from dosecalc.regimen.model import Catalogue
 from dosecalc.site import load_site_settings
 from dosecalc.store.ledger import PatientLedger, compute_ledger
+from ui import i18n
+from ui.errors import error_text, field_text
+from ui.i18n import QT_TRANSLATE_NOOP
 from ui.operations import Operations
 
 __all__ = ["BAR_ROLE", "DrugTotalsModel", "LedgerTab", "RadiotherapySumsModel"]
@@ -41,7 +52,22 @@ __all__ = ["BAR_ROLE", "DrugTotalsModel", "LedgerTab", "RadiotherapySumsModel"]
 #: (fraction given so far, fraction projected, text) of a limit bar; None where there is nothing to measure.
 BAR_ROLE = Qt.ItemDataRole.UserRole + 1
 _UNITS = {"mg/m2": "mg/m²", "mg": "mg"}
-_STATUS = {"ok": "OK", "warning": "WARNING", "block": "BLOCK"}
+_STATUS = {
+    "ok": QT_TRANSLATE_NOOP("LedgerTab", "OK"),
+    "warning": QT_TRANSLATE_NOOP("LedgerTab", "WARNING"),
+    "block": QT_TRANSLATE_NOOP("LedgerTab", "BLOCK"),
+}
+translate = QCoreApplication.translate
+
+
+def _t(text: str) -> str:
+    return translate("LedgerTab", text)
+
+
+def _state(value: str) -> str:
+    return _t(_STATUS[value]) if value in _STATUS else value.upper()
+
+
 _SEVERITY_BACKGROUND = {Severity.BLOCK: QColor(250, 215, 215), Severity.WARNING: QColor(252, 239, 200)}
 
 
@@ -50,11 +76,16 @@ def _n(value: float | None) -> str:
 
 
 def _date(value: dt.date | None) -> str:
-    return "—" if value is None else value.strftime("%d %b %Y")
+    return "—" if value is None else i18n.date_text(value)
 
 
 def _status(value: str, flags: int) -> str:
-    return _STATUS.get(value, value.upper()) + (f" ({flags} flag{'s' * (flags != 1)})" if flags else "")
+    if not flags:
+        return _state(value)
+    count = (
+        translate("LedgerTab", "1 flag") if flags == 1 else translate("LedgerTab", "{count} flags").format(count=flags)
+    )
+    return f"{_state(value)} ({count})"
 
 
 class _ListModel(QAbstractTableModel):
@@ -81,7 +112,7 @@ class _ListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation is Qt.Orientation.Horizontal:
-            return self.columns[section][0]
+            return _t(self.columns[section][0])
         return None
 
 
@@ -93,15 +124,15 @@ class DrugTotalsModel(_ListModel):
     def __init__(self, totals: Sequence[DrugTotal], catalogue: Catalogue, parent: Any = None) -> None:
         self._catalogue = catalogue
         self.columns = (
-            ("Drug", self._drug),
-            ("Total so far", self._total),
-            ("Projected total", self._projected),
-            ("Limit", self._limit),
+            (QT_TRANSLATE_NOOP("LedgerTab", "Drug"), self._drug),
+            (QT_TRANSLATE_NOOP("LedgerTab", "Total so far"), self._total),
+            (QT_TRANSLATE_NOOP("LedgerTab", "Projected total"), self._projected),
+            (QT_TRANSLATE_NOOP("LedgerTab", "Limit"), self._limit),
             (
-                "Against the limit (solid: so far; hatched: projected)",
-                lambda t: (self._bar(t) or (0.0, 0.0, "no mass limit"))[2],
+                QT_TRANSLATE_NOOP("LedgerTab", "Against the limit (solid: so far; hatched: projected)"),
+                lambda t: (self._bar(t) or (0.0, 0.0, translate("LedgerTab", "no mass limit")))[2],
             ),
-            ("Status", lambda t: _status(t.status, len(t.flags))),
+            (QT_TRANSLATE_NOOP("LedgerTab", "Status"), lambda t: _status(t.status, len(t.flags))),
         )
         super().__init__(totals, parent)
 
@@ -118,12 +149,12 @@ class DrugTotalsModel(_ListModel):
     def _drug(self, total: DrugTotal) -> str:
         if total.class_total:
             members = ", ".join(self._name(c.drug) for c in total.contributions)
-            return f"{total.label} (class total: {members})"
+            return translate("LedgerTab", "{label} (class total: {members})").format(label=total.label, members=members)
         return self._name(total.drug)
 
     def _name(self, drug_id: str) -> str:
         drug = self._catalogue.get(drug_id)
-        return drug.display if drug else drug_id
+        return i18n.drug_name(drug) if drug else drug_id
 
     @staticmethod
     def _unit(total: DrugTotal) -> str:
@@ -136,30 +167,52 @@ class DrugTotalsModel(_ListModel):
             text += f" ({_n(total.mg.total)} mg)"
         counted = sum(c.counted for c in total.contributions)
         held = sum(c.held for c in total.contributions)
-        text += f"\n{counted} dose{'s' * (counted != 1)} counted" + (f", {held} held" if held else "")
+        doses = (
+            translate("LedgerTab", "1 dose counted")
+            if counted == 1
+            else translate("LedgerTab", "{count} doses counted").format(count=counted)
+        )
+        text += f"\n{doses}" + (translate("LedgerTab", ", {count} held").format(count=held) if held else "")
         if not amount.complete:
-            text += f"\nincomplete: {len(amount.not_counted)} not counted"
+            text += "\n" + translate("LedgerTab", "incomplete: {count} not counted").format(
+                count=len(amount.not_counted)
+            )
         return text
 
     def _projected(self, total: DrugTotal) -> str:
         amount = total.amount
         text = f"{_n(amount.projected)} {self._unit(total)}"
         if amount.next_on is not None:
-            text += f"\nnext {_date(amount.next_on)}: +{_n(amount.next)} {self._unit(total)}"
+            text += "\n" + translate("LedgerTab", "next {date}: +{amount} {unit}").format(
+                date=_date(amount.next_on), amount=_n(amount.next), unit=self._unit(total)
+            )
         if amount.not_projected:
-            text += f"\n{len(amount.not_projected)} planned not projected"
+            text += "\n" + translate("LedgerTab", "{count} planned not projected").format(
+                count=len(amount.not_projected)
+            )
         return text
 
     def _limit(self, total: DrugTotal) -> str:
         limit, unit = total.cumulative, self._unit(total)
         if total.limit is not None:
-            warn = f"\nwarning from {_n(total.warn_threshold)} {unit}" if total.warn_threshold is not None else ""
-            return f"{_n(total.limit)} {unit} ({limit.kind if limit else 'limit'}){warn}"
+            warn = (
+                "\n"
+                + translate("LedgerTab", "warning from {amount} {unit}").format(
+                    amount=_n(total.warn_threshold), unit=unit
+                )
+                if total.warn_threshold is not None
+                else ""
+            )
+            return f"{_n(total.limit)} {unit} ({limit.kind if limit else translate('LedgerTab', 'limit')}){warn}"
         if total.warn_threshold is not None:
-            return f"warning from {_n(total.warn_threshold)} {unit}\nno maximum set"
+            return translate("LedgerTab", "warning from {amount} {unit}\nno maximum set").format(
+                amount=_n(total.warn_threshold), unit=unit
+            )
         if limit is not None and limit.limit is not None:
-            return f"{format_number(limit.limit, 0)} {limit.unit} ({limit.counts}):\nsee the PD-1 bound"
-        return "none in the catalogue"
+            return f"{format_number(limit.limit, 0)} {limit.unit} ({limit.counts}):\n" + translate(
+                "LedgerTab", "see the PD-1 bound"
+            )
+        return translate("LedgerTab", "none in the catalogue")
 
     def _bar(self, total: DrugTotal) -> tuple[float, float, str] | None:
         """The total and the projected total as fractions of the limit (or of the warning level without one)."""
@@ -167,7 +220,7 @@ class DrugTotalsModel(_ListModel):
         if total.unit is None or not scale:
             return None
         amount = total.amount
-        level = "" if total.limit is not None else " warning level"
+        level = "" if total.limit is not None else translate("LedgerTab", " warning level")
         percent = format_number(100 * amount.total / scale, 0)
         text = f"{_n(amount.total)} / {_n(scale)} {self._unit(total)}{level} ({percent} %)"
         return amount.total / scale, amount.projected / scale, text
@@ -177,8 +230,8 @@ class RadiotherapySumsModel(_ListModel):
     """Adapter over the ledger's radiotherapy sums, one row per site."""
 
     columns = (
-        ("Site", lambda s: s.site),
-        ("Courses", lambda s: "\n".join(_course(c) for c in s.courses)),
+        (QT_TRANSLATE_NOOP("LedgerTab", "Site"), lambda s: s.site),
+        (QT_TRANSLATE_NOOP("LedgerTab", "Courses"), lambda s: "\n".join(_course(c) for c in s.courses)),
         ("BED", lambda s: _gy(s.total_bed_gy)),
         ("EQD2", lambda s: _gy(s.total_eqd2_gy)),
         ("α/β", lambda s: f"{_gy(s.alpha_beta_gy)} ({s.alpha_beta_from})"),
@@ -189,14 +242,16 @@ class RadiotherapySumsModel(_ListModel):
 
 
 def _gy(value: float | None) -> str:
-    return "not known" if value is None else f"{format_number(value, 2)} Gy"
+    return translate("LedgerTab", "not known") if value is None else f"{format_number(value, 2)} Gy"
 
 
 def _course(course: Any) -> str:
     c = course.course
-    when = f", finished {_date(c.finished_on)}" if c.finished_on else ""
-    kind = "proposed" if c.proposed else (c.source or "declared")
-    return f"{_n(c.total_gy)} Gy in {c.fractions} fractions ({_n(course.per_fraction_gy)} Gy each){when} — {kind}"
+    when = translate("LedgerTab", ", finished {date}").format(date=_date(c.finished_on)) if c.finished_on else ""
+    kind = translate("LedgerTab", "proposed") if c.proposed else (c.source or translate("LedgerTab", "declared"))
+    return translate("LedgerTab", "{total} Gy in {fractions} fractions ({each} Gy each){when} — {kind}").format(
+        total=_n(c.total_gy), fractions=c.fractions, each=_n(course.per_fraction_gy), when=when, kind=kind
+    )
 
 
 class LimitBarDelegate(QStyledItemDelegate):
@@ -214,7 +269,11 @@ class LimitBarDelegate(QStyledItemDelegate):
         if bar is None:
             painter.save()
             painter.setPen(QColor(90, 90, 90))
-            painter.drawText(option.rect.adjusted(6, 0, -6, 0), int(Qt.AlignmentFlag.AlignVCenter), "no mass limit")
+            painter.drawText(
+                option.rect.adjusted(6, 0, -6, 0),
+                int(Qt.AlignmentFlag.AlignVCenter),
+                translate("LedgerTab", "no mass limit"),
+            )
             painter.restore()
             return
         given, projected, text = bar
@@ -237,7 +296,7 @@ class LimitBarDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class LedgerTab(QWidget):
+class LedgerTab(i18n.Retranslating, QWidget):
     """The selected patient's ledger today: drug totals, radiotherapy sums, PD-1 bound, checks and flags."""
 
     def __init__(self, operations: Operations, parent: QWidget | None = None) -> None:
@@ -245,7 +304,7 @@ class LedgerTab(QWidget):
         self.operations = operations
         self.ledger: PatientLedger | None = None
         self._patient: int | None = None
-        self.message = QLabel("No patient selected")
+        self.message = QLabel()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.summary = QLabel()
@@ -253,9 +312,9 @@ class LedgerTab(QWidget):
         self.drugs = self._table()
         self.drugs.setItemDelegateForColumn(DrugTotalsModel.BAR_COLUMN, LimitBarDelegate(self.drugs))
         self.drugs.horizontalHeader().setStretchLastSection(False)
-        self.radiotherapy_title = QLabel("<b>Radiotherapy sums</b> (BED and EQD2 by site; information, not limits)")
+        self.radiotherapy_title = QLabel()
         self.radiotherapy = self._table()
-        self.no_radiotherapy = QLabel("No radiotherapy recorded.")
+        self.no_radiotherapy = QLabel()
         self.pd1 = QLabel()
         self.pd1.setWordWrap(True)
         self.checks = QLabel()
@@ -276,7 +335,8 @@ class LedgerTab(QWidget):
         layout.addWidget(self.no_radiotherapy)
         layout.addWidget(self.pd1)
         layout.addWidget(self.checks)
-        layout.addWidget(QLabel("<b>Flags</b> (blocks first)"))
+        self.flags_title = QLabel()
+        layout.addWidget(self.flags_title)
         layout.addWidget(self.flags, 1)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.message)
@@ -285,7 +345,17 @@ class LedgerTab(QWidget):
 
         operations.patientSelected.connect(self._patient_selected)
         operations.patientChanged.connect(self._patient_changed)
-        self._patient_selected(-1 if operations.patient_id is None else operations.patient_id)
+        self._patient = None if operations.patient_id is None else operations.patient_id
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the interface language (the ledger is recomputed: it holds nothing typed)."""
+        self.radiotherapy_title.setText(
+            translate("LedgerTab", "<b>Radiotherapy sums</b> (BED and EQD2 by site; information, not limits)")
+        )
+        self.no_radiotherapy.setText(translate("LedgerTab", "No radiotherapy recorded."))
+        self.flags_title.setText(translate("LedgerTab", "<b>Flags</b> (blocks first)"))
+        self.reload()
 
     @staticmethod
     def _table() -> QTableView:
@@ -311,14 +381,16 @@ class LedgerTab(QWidget):
         """Compute the ledger for today from the store and show it."""
         self.ledger = None
         if self._patient is None:
-            self.message.setText("No patient selected")
+            self.message.setText(translate("LedgerTab", "No patient selected"))
             self.pages.setCurrentIndex(0)
             return
         try:
             clinic = load_site_settings().clinic()  # the closure country of the Settings dialog
             ledger = compute_ledger(self.operations.store, self._patient, self.operations.library, clinic=clinic)
         except DoseCalcError as error:
-            self.message.setText(f"The ledger cannot be computed: {error.one_line()}")
+            self.message.setText(
+                translate("LedgerTab", "The ledger cannot be computed: {error}").format(error=error_text(error))
+            )
             self.pages.setCurrentIndex(0)
             return
         self.ledger = ledger
@@ -328,11 +400,29 @@ class LedgerTab(QWidget):
     def _show(self, ledger: PatientLedger) -> None:
         blocks = sum(f.severity is Severity.BLOCK for f in ledger.flags)
         warnings = sum(f.severity is Severity.WARNING for f in ledger.flags)
+        block_count = (
+            translate("LedgerTab", "1 block")
+            if blocks == 1
+            else translate("LedgerTab", "{count} blocks").format(count=blocks)
+        )
+        warning_count = (
+            translate("LedgerTab", "1 warning")
+            if warnings == 1
+            else translate("LedgerTab", "{count} warnings").format(count=warnings)
+        )
         self.summary.setText(
-            f"<b>Cumulative ledger on {ledger.on:%a %d %b %Y}</b> (hospital number {ledger.hospital_number}) — "
-            f"overall: <b>{_STATUS[ledger.status]}</b> ({blocks} block{'s' * (blocks != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)}). Projected totals add every dose still planned "
-            "at the full dose level (an upper bound)."
+            translate(
+                "LedgerTab",
+                "<b>Cumulative ledger on {date}</b> (hospital number {number}) — overall: <b>{status}</b> "
+                "({blocks}, {warnings}). Projected totals add every dose still planned at the full dose level "
+                "(an upper bound).",
+            ).format(
+                date=i18n.long_date_text(ledger.on),
+                number=ledger.hospital_number,
+                status=_state(ledger.status),
+                blocks=block_count,
+                warnings=warning_count,
+            )
         )
         self._set_model(self.drugs, DrugTotalsModel(ledger.drugs, self.operations.library.catalogue, self))
         self._set_model(self.radiotherapy, RadiotherapySumsModel(ledger.radiotherapy, self))
@@ -347,7 +437,7 @@ class LedgerTab(QWidget):
                 item.setBackground(_SEVERITY_BACKGROUND[flag.severity])
             self.flags.addItem(item)
         if not ledger.flags:
-            self.flags.addItem("none")
+            self.flags.addItem(translate("LedgerTab", "none"))
 
     @staticmethod
     def _set_model(table: QTableView, model: QAbstractTableModel) -> None:
@@ -366,37 +456,74 @@ class LedgerTab(QWidget):
     def _pd1_text(ledger: PatientLedger) -> str:
         bound = ledger.pd1
         if bound is None:
-            return "<b>PD-1 bound:</b> no PD-1 antibody given or planned."
+            return translate("LedgerTab", "<b>PD-1 bound:</b> no PD-1 antibody given or planned.")
         limits = [
-            f"{bound.months} months" if bound.months else "",
-            f"{bound.max_cycles} cycles" if bound.max_cycles else "",
+            translate("LedgerTab", "{count} months").format(count=bound.months) if bound.months else "",
+            translate("LedgerTab", "{count} cycles").format(count=bound.max_cycles) if bound.max_cycles else "",
         ]
-        first = _date(bound.first_dose) if bound.first_dose else "not given yet"
-        stop = f", no PD-1 dose from {_date(bound.stop_date)}" if bound.stop_date else ""
-        return (
-            f"<b>PD-1 bound:</b> {' or '.join(x for x in limits if x)} from the first dose (first dose {first}{stop}); "
-            f"{bound.cycles_given} cycle{'s' * (bound.cycles_given != 1)} given, {bound.elapsed_months} months "
-            f"{bound.elapsed_days} days elapsed — <b>{_STATUS[bound.status]}</b>. Source: {bound.source or '—'}"
+        first = _date(bound.first_dose) if bound.first_dose else translate("LedgerTab", "not given yet")
+        stop = (
+            translate("LedgerTab", ", no PD-1 dose from {date}").format(date=_date(bound.stop_date))
+            if bound.stop_date
+            else ""
+        )
+        given = (
+            translate("LedgerTab", "1 cycle given")
+            if bound.cycles_given == 1
+            else translate("LedgerTab", "{count} cycles given").format(count=bound.cycles_given)
+        )
+        return translate(
+            "LedgerTab",
+            "<b>PD-1 bound:</b> {limits} from the first dose (first dose {first}{stop}); {given}, {months} months "
+            "{days} days elapsed — <b>{status}</b>. Source: {source}",
+        ).format(
+            limits=translate("LedgerTab", " or ").join(x for x in limits if x),
+            first=first,
+            stop=stop,
+            given=given,
+            months=bound.elapsed_months,
+            days=bound.elapsed_days,
+            status=_state(bound.status),
+            source=bound.source or "—",
         )
 
     @staticmethod
     def _checks_text(ledger: PatientLedger) -> str:
         parts = []
         for fresh in ledger.staleness:
-            state = "MISSING" if fresh.missing else "STALE" if fresh.stale else "OK"
-            when = (
-                f"{_date(fresh.measured_on)}, {fresh.age_days} day{'' if fresh.age_days == 1 else 's'} old"
-                if fresh.measured_on
-                else "not recorded"
+            state = (
+                translate("LedgerTab", "MISSING")
+                if fresh.missing
+                else translate("LedgerTab", "STALE")
+                if fresh.stale
+                else translate("LedgerTab", "OK")
             )
-            parts.append(f"{fresh.kind} {when} (window {fresh.window_days} days): {state}")
+            age = (
+                translate("LedgerTab", "1 day old")
+                if fresh.age_days == 1
+                else translate("LedgerTab", "{count} days old").format(count=fresh.age_days)
+            )
+            when = f"{_date(fresh.measured_on)}, {age}" if fresh.measured_on else translate("LedgerTab", "not recorded")
+            parts.append(
+                translate("LedgerTab", "{kind} {when} (window {days} days): {state}").format(
+                    kind=field_text(fresh.kind), when=when, days=fresh.window_days, state=state
+                )
+            )
         change = ledger.weight_change
         weight = (
-            f"weight change {format_number(100 * change.change, 1)} % from {_n(change.reference_kg)} kg "
-            f"(flags from {format_number(100 * change.threshold, 0)} %): {'FLAGGED' if change.flags else 'OK'}"
+            translate(
+                "LedgerTab", "weight change {change} % from {reference} kg (flags from {threshold} %): {state}"
+            ).format(
+                change=format_number(100 * change.change, 1),
+                reference=_n(change.reference_kg),
+                threshold=format_number(100 * change.threshold, 0),
+                state=translate("LedgerTab", "FLAGGED") if change.flags else translate("LedgerTab", "OK"),
+            )
             if change
-            else "weight change: no reference weight"
+            else translate("LedgerTab", "weight change: no reference weight")
         )
         missing = sum(r.value is None for r in ledger.day1.results)
-        labs = f"day-1 labs: {_STATUS[ledger.day1.status]}" + (f" ({missing} not recorded)" if missing else "")
-        return "<b>Checks:</b> " + " · ".join([*parts, weight, labs])
+        labs = translate("LedgerTab", "day-1 labs: {status}").format(status=_state(ledger.day1.status)) + (
+            translate("LedgerTab", " ({count} not recorded)").format(count=missing) if missing else ""
+        )
+        return translate("LedgerTab", "<b>Checks:</b> ") + " · ".join([*parts, weight, labs])

@@ -12,11 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,21 +47,53 @@ from PySide6.QtWidgets import (
 
 from dosecalc.store.demo import DEMO_USERNAME
 from dosecalc.store.records import MEASUREMENT_KINDS
+from ui.errors import field_text
+from ui.i18n import (
+    LANGUAGES,
+    QT_TRANSLATE_NOOP,
+    Retranslating,
+    install_language,
+    language_name,
+    saved_language,
+    ui_language,
+)
 from ui.operations import Operations
 from ui.widgets import ERROR_STYLE, date_text
 
 __all__ = ["MainWindow", "MeasurementDialog", "PatientDialog", "PatientHeader", "PatientListModel"]
 
 Index = QModelIndex | QPersistentModelIndex
+translate = QCoreApplication.translate
 NO_KNOWN_ALLERGIES = "no known allergies"
 #: Amber behind black text: the word DEMO carries the meaning, the colour only repeats it.
 DEMO_STYLE = "background: #ffd54f; color: #000; font-weight: bold; padding: 4px 8px; border: 2px solid #000;"
 #: (tab title, module, class): imported when the tab is first shown.
 TABS = (
-    ("&Doses", "ui.doses_tab", "DosesTab"),
-    ("&Calendar", "ui.calendar_tab", "CalendarTab"),
-    ("&Ledger", "ui.ledger_tab", "LedgerTab"),
+    (QT_TRANSLATE_NOOP("MainWindow", "&Doses"), "ui.doses_tab", "DosesTab"),
+    (QT_TRANSLATE_NOOP("MainWindow", "&Calendar"), "ui.calendar_tab", "CalendarTab"),
+    (QT_TRANSLATE_NOOP("MainWindow", "&Ledger"), "ui.ledger_tab", "LedgerTab"),
 )
+#: How stored values are shown (the store keeps the English word).
+SEXES = {"female": QT_TRANSLATE_NOOP("Patient", "female"), "male": QT_TRANSLATE_NOOP("Patient", "male")}
+SOURCES = {
+    "measured": QT_TRANSLATE_NOOP("Patient", "measured"),
+    "stated": QT_TRANSLATE_NOOP("Patient", "stated"),
+    "estimated": QT_TRANSLATE_NOOP("Patient", "estimated"),
+}
+
+
+def sex_text(sex: str) -> str:
+    return translate("Patient", SEXES[sex]) if sex in SEXES else sex
+
+
+def source_text(source: str) -> str:
+    return translate("Patient", SOURCES[source]) if source in SOURCES else source
+
+
+def allergies_text(allergies: str) -> str:
+    if allergies.lower() == NO_KNOWN_ALLERGIES:
+        return translate("Patient", "no known allergies")
+    return allergies
 
 
 def _age(born: dt.date, on: dt.date) -> int:
@@ -86,9 +127,8 @@ class PatientListModel(QAbstractListModel):
         row = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             demo = "DEMO · " if row["demo"] else ""
-            return (
-                f"{demo}{row['full_name']}\n"
-                f"{row['hospital_number']} · born {date_text(row['date_of_birth'])} · {row['sex']}"
+            return f"{demo}{row['full_name']}\n" + translate("MainWindow", "{number} · born {born} · {sex}").format(
+                number=row["hospital_number"], born=date_text(row["date_of_birth"]), sex=sex_text(row["sex"])
             )
         if role == Qt.ItemDataRole.FontRole and row["demo"]:
             font = QFont()
@@ -99,15 +139,13 @@ class PatientListModel(QAbstractListModel):
         return None
 
 
-class PatientHeader(QWidget):
+class PatientHeader(Retranslating, QWidget):
     """Both identifiers, date of birth, sex, allergies and diagnosis of the selected patient; a DEMO banner."""
 
     def __init__(self, operations: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._operations = operations
-        self.banner = QLabel(
-            "⚠ DEMO — demonstration patient: invented data, not a real person. Never use it for treatment."
-        )
+        self.banner = QLabel()
         self.banner.setObjectName("demoBanner")
         self.banner.setStyleSheet(DEMO_STYLE)
         self.banner.setWordWrap(True)
@@ -130,24 +168,46 @@ class PatientHeader(QWidget):
         layout.addWidget(self.details)
         operations.patientSelected.connect(self.refresh)
         operations.patientChanged.connect(self.refresh)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.banner.setText(
+            translate(
+                "MainWindow",
+                "⚠ DEMO — demonstration patient: invented data, not a real person. Never use it for treatment.",
+            )
+        )
         self.refresh()
 
     def refresh(self, *_: object) -> None:
         patient_id = self._operations.patient_id
         if patient_id is None:
             self.banner.hide()
-            self.identity.setText("No patient selected")
-            self.details.setText("Find a patient by name or hospital number on the left (Ctrl+F).")
+            self.identity.setText(translate("MainWindow", "No patient selected"))
+            self.details.setText(
+                translate("MainWindow", "Find a patient by name or hospital number on the left (Ctrl+F).")
+            )
             return
         row = self._operations.store.patient(patient_id)
         born = row["date_of_birth"]
         self.banner.setVisible(bool(row["demo"]))
-        self.identity.setText(f"{row['full_name']}   ·   Hospital number {row['hospital_number']}")
+        self.identity.setText(
+            translate("MainWindow", "{name}   ·   Hospital number {number}").format(
+                name=row["full_name"], number=row["hospital_number"]
+            )
+        )
         allergies = row["allergies"]
-        allergies_text = allergies if allergies.lower() == NO_KNOWN_ALLERGIES else f"<b>{allergies}</b>"
+        shown = allergies_text(allergies) if allergies.lower() == NO_KNOWN_ALLERGIES else f"<b>{allergies}</b>"
         self.details.setText(
-            f"Born {date_text(born)} ({_age(born, dt.date.today())} years) · {row['sex']}"
-            f" · Allergies: {allergies_text} · Diagnosis: {row['diagnosis']}"
+            translate(
+                "MainWindow", "Born {born} ({age} years) · {sex} · Allergies: {allergies} · Diagnosis: {diagnosis}"
+            ).format(
+                born=date_text(born),
+                age=_age(born, dt.date.today()),
+                sex=sex_text(row["sex"]),
+                allergies=shown,
+                diagnosis=row["diagnosis"],
+            )
         )
 
 
@@ -187,9 +247,10 @@ class _FunnelDialog(QDialog):
     def _refused(self, text: str, error: bool) -> None:
         if not error:
             return
-        self.error_label.setText(f"⚠ Error: {text}")
+        self.error_label.setText(translate("MainWindow", "⚠ Error: {message}").format(message=text))
         self.error_label.show()
-        field = self.fields.get(text.partition(":")[0])
+        name = re.split("[:：]", text, maxsplit=1)[0].strip()
+        field = self.fields.get(name) or next((w for f, w in self.fields.items() if field_text(f) == name), None)
         if field is not None:
             field.setFocus()
 
@@ -208,48 +269,59 @@ class PatientDialog(_FunnelDialog):
     """New patient, or edit one (the hospital number stays; a change needs a reason)."""
 
     def __init__(self, operations: Operations, patient_id: int | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(operations, "Edit patient" if patient_id else "New patient", parent)
+        title = translate("MainWindow", "Edit patient") if patient_id else translate("MainWindow", "New patient")
+        super().__init__(operations, title, parent)
         self.patient_id = patient_id
         self.row = operations.store.patient(patient_id) if patient_id is not None else None
         self.number = QLineEdit()
         self.name = QLineEdit()
         self.born = QLineEdit()
-        self.born.setPlaceholderText("YYYY-MM-DD")
+        self.born.setPlaceholderText(translate("MainWindow", "YYYY-MM-DD"))
         self.sex = QComboBox()
-        self.sex.addItems(["— choose —", "female", "male"])
+        self.sex.addItem(translate("MainWindow", "— choose —"), "")
+        for sex in SEXES:
+            self.sex.addItem(sex_text(sex), sex)
         self.allergies = QLineEdit()
-        self.allergies.setPlaceholderText("type the allergies, or tick 'No known allergies'")
-        self.no_known = QCheckBox("No known allergies")
+        self.allergies.setPlaceholderText(translate("MainWindow", "type the allergies, or tick 'No known allergies'"))
+        self.no_known = QCheckBox(translate("MainWindow", "No known allergies"))
         self.no_known.toggled.connect(self._no_known_toggled)
         self.diagnosis = QLineEdit()
         self.language = QComboBox()
-        self.language.addItem("Chinese (zh_CN)", "zh_CN")
-        self.language.addItem("English (en)", "en")
+        for language in reversed(LANGUAGES):  # zh_CN first: most patients
+            self.language.addItem(language_name(language), language)
+        self.language.setToolTip(
+            translate("MainWindow", "The language of the patient's printed calendar (drug names stay bilingual)")
+        )
         allergies = QWidget()
         row = QHBoxLayout(allergies)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.allergies, 1)
         row.addWidget(self.no_known)
-        for name, label, widget in (("hospital-number", "&Hospital number:", self.number),
-                                    ("name", "&Name:", self.name), ("date-of-birth", "Date of &birth:", self.born),
-                                    ("sex", "&Sex:", self.sex), ("allergies", "&Allergies:", allergies),
-                                    ("diagnosis", "&Diagnosis:", self.diagnosis),
-                                    ("language", "&Language:", self.language)):  # fmt: skip
+        for name, label, widget in (("hospital-number", translate("MainWindow", "&Hospital number:"), self.number),
+                                    ("name", translate("MainWindow", "&Name:"), self.name),
+                                    ("date-of-birth", translate("MainWindow", "Date of &birth:"), self.born),
+                                    ("sex", translate("MainWindow", "&Sex:"), self.sex),
+                                    ("allergies", translate("MainWindow", "&Allergies:"), allergies),
+                                    ("diagnosis", translate("MainWindow", "&Diagnosis:"), self.diagnosis),
+                                    ("language", translate("MainWindow", "Calendar &language:"),
+                                     self.language)):  # fmt: skip
             self.add_field(name, label, widget)
         self.fields["allergies"] = self.allergies
         self.reason = QLineEdit()
         if self.row is not None:
             self.number.setText(self.row["hospital_number"])
             self.number.setReadOnly(True)
-            self.number.setToolTip("The hospital number identifies the record and cannot be changed.")
+            self.number.setToolTip(
+                translate("MainWindow", "The hospital number identifies the record and cannot be changed.")
+            )
             self.name.setText(self.row["full_name"])
             self.born.setText(self.row["date_of_birth"].isoformat())
-            self.sex.setCurrentText(self.row["sex"])
+            self.sex.setCurrentIndex(max(0, self.sex.findData(self.row["sex"])))
             self.allergies.setText(self.row["allergies"])
             self.no_known.setChecked(self.row["allergies"].lower() == NO_KNOWN_ALLERGIES)
             self.diagnosis.setText(self.row["diagnosis"])
             self.language.setCurrentIndex(max(0, self.language.findData(self.row["language"])))
-            self.add_field("reason", "&Reason for the change:", self.reason)
+            self.add_field("reason", translate("MainWindow", "&Reason for the change:"), self.reason)
         self.setMinimumWidth(560)
 
     def _no_known_toggled(self, checked: bool) -> None:
@@ -262,7 +334,7 @@ class PatientDialog(_FunnelDialog):
         values = {
             "full_name": self.name.text(),
             "date_of_birth": parse_date(self.born.text(), "date-of-birth"),
-            "sex": self.sex.currentText() if self.sex.currentIndex() > 0 else "",
+            "sex": self.sex.currentData() or "",
             "allergies": self.allergies.text(),
             "diagnosis": self.diagnosis.text(),
             "language": self.language.currentData(),
@@ -280,19 +352,24 @@ class MeasurementDialog(_FunnelDialog):
     """Record a measurement or laboratory value with its date and source."""
 
     def __init__(self, operations: Operations, patient_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(operations, "Add measurement", parent)
+        super().__init__(operations, translate("MainWindow", "Add measurement"), parent)
         self.patient_id = patient_id
         self.kind = QComboBox()
-        self.kind.addItems(list(MEASUREMENT_KINDS))
+        for kind in MEASUREMENT_KINDS:
+            self.kind.addItem(field_text(kind), kind)
         self.value = QLineEdit()
-        self.value.setPlaceholderText("with its unit, e.g. 61 kg, 78 µmol/L, 2.1 x10^9/L")
+        self.value.setPlaceholderText(translate("MainWindow", "with its unit, e.g. 61 kg, 78 µmol/L, 2.1 x10^9/L"))
         self.measured_on = QLineEdit()
-        self.measured_on.setPlaceholderText(f"YYYY-MM-DD, e.g. {dt.date.today().isoformat()}")
+        self.measured_on.setPlaceholderText(
+            translate("MainWindow", "YYYY-MM-DD, e.g. {today}").format(today=dt.date.today().isoformat())
+        )
         self.source = QComboBox()
-        self.source.addItems(["measured", "stated", "estimated"])
-        for name, label, widget in (("kind", "&Kind:", self.kind), ("value", "&Value:", self.value),
-                                    ("measured-on", "&Date:", self.measured_on),
-                                    ("source", "&Source:", self.source)):  # fmt: skip
+        for source in SOURCES:
+            self.source.addItem(source_text(source), source)
+        for name, label, widget in (("kind", translate("MainWindow", "&Kind:"), self.kind),
+                                    ("value", translate("MainWindow", "&Value:"), self.value),
+                                    ("measured-on", translate("MainWindow", "&Date:"), self.measured_on),
+                                    ("source", translate("MainWindow", "&Source:"), self.source)):  # fmt: skip
             self.add_field(name, label, widget)
         self.setMinimumWidth(480)
 
@@ -301,12 +378,12 @@ class MeasurementDialog(_FunnelDialog):
 
         day = parse_date(self.measured_on.text(), "measured-on")
         return self.operations.store.add_measurement(
-            self.operations.actor, self.patient_id, self.kind.currentText(), self.value.text(), day,
-            self.source.currentText(),
+            self.operations.actor, self.patient_id, self.kind.currentData(), self.value.text(), day,
+            self.source.currentData(),
         )  # fmt: skip
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     """The workstation window of one signed-in user."""
 
     #: The user chose Sign out; the application shows the sign-in dialog again.
@@ -320,28 +397,22 @@ class MainWindow(QMainWindow):
 
         self.search = QLineEdit()
         self.search.setObjectName("patientSearch")
-        self.search.setPlaceholderText("Search name or hospital number (Ctrl+F)")
-        self.search.setAccessibleName("Search patients by name or hospital number")
         self.search.setClearButtonEnabled(True)
-        self.show_demo = QCheckBox("Show the DEMO patient")
+        self.show_demo = QCheckBox()
         self.patients = PatientListModel(operations, self)
         self.list = QListView()
         self.list.setObjectName("patientList")
         self.list.setModel(self.patients)
-        self.list.setAccessibleName("Patients")
         self.list.setWordWrap(True)
         self.list.setSpacing(2)
-        self.new_button = QPushButton("&New patient…")
-        self.edit_button = QPushButton("&Edit…")
-        self.measure_button = QPushButton("Add &measurement…")
+        self.new_button = QPushButton()
+        self.edit_button = QPushButton()
+        self.measure_button = QPushButton()
         self.measurements = QLabel()
         self.measurements.setObjectName("latestMeasurements")
         self.measurements.setWordWrap(True)
         self.measurements.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.measurements.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.measurements.setToolTip(
-            "The latest value of each kind, with its date; STATED or ESTIMATED when not measured"
-        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.edit_button)
@@ -360,7 +431,7 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("patientTabs")
         for title, _module, _name in TABS:
             page = QWidget()
-            placeholder = QLabel(f"Select a patient on the left (Ctrl+F to search) to see {title.strip('&')}.")
+            placeholder = QLabel()
             placeholder.setObjectName("tabPlaceholder")
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             page_layout = QVBoxLayout(page)
@@ -401,36 +472,113 @@ class MainWindow(QMainWindow):
         operations.patientSelected.connect(self._ensure_tab)
         operations.patientChanged.connect(self._patient_selected)
         self.signed_in()
+        self.retranslate()
         self._ensure_tab()
+
+    def retranslate(self) -> None:
+        """Every text of the window in the interface language; what is typed and selected stays as it is."""
+        self.search.setPlaceholderText(translate("MainWindow", "Search name or hospital number (Ctrl+F)"))
+        self.search.setAccessibleName(translate("MainWindow", "Search patients by name or hospital number"))
+        self.show_demo.setText(translate("MainWindow", "Show the DEMO patient"))
+        self.list.setAccessibleName(translate("MainWindow", "Patients"))
+        self.new_button.setText(translate("MainWindow", "&New patient…"))
+        self.edit_button.setText(translate("MainWindow", "&Edit…"))
+        self.measure_button.setText(translate("MainWindow", "Add &measurement…"))
+        self.measurements.setToolTip(
+            translate(
+                "MainWindow", "The latest value of each kind, with its date; STATED or ESTIMATED when not measured"
+            )
+        )
+        for index, (title, _module, _name) in enumerate(TABS):
+            self.tabs.setTabText(index, translate("MainWindow", title))
+            page = self.tabs.widget(index)
+            placeholder = page.findChild(QLabel, "tabPlaceholder") if page is not None else None
+            if placeholder is not None:
+                placeholder.setText(
+                    translate("MainWindow", "Select a patient on the left (Ctrl+F to search) to see {tab}.").format(
+                        tab=translate("MainWindow", title).replace("&", "")
+                    )
+                )
+        for item, (text, _slot) in self._menu_texts.items():
+            item.setText(translate("MainWindow", text))
+        self._status_text()
+        self.patients.beginResetModel()  # the list's "born" and sex words
+        self.patients.endResetModel()
+        self._select_row(self.operations.patient_id)
+        self._patient_selected()
 
     # ----------------------------------------------------------------------------------- set-up
 
     def _build_menus(self) -> None:
+        #: Each menu and action with its English text, retranslated on a language change.
+        self._menu_texts: dict[Any, tuple[str, Any]] = {}
+
         def action(menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
-            item = QAction(text, self)
+            item = QAction(translate("MainWindow", text), self)
             if shortcut is not None:
                 item.setShortcut(QKeySequence(shortcut))
             item.triggered.connect(slot)
             menu.addAction(item)
+            self._menu_texts[item] = (text, slot)
             return item
 
+        def menu(text: str) -> Any:
+            added = bar.addMenu(translate("MainWindow", text))
+            self._menu_texts[added.menuAction()] = (text, None)
+            return added
+
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.print_action = action(file_menu, "&Print…", self.print_preview, QKeySequence.StandardKey.Print)
-        self.export_action = action(file_menu, "&Export PDF…", self.export_pdf, "Ctrl+Shift+E")
+        file_menu = menu(QT_TRANSLATE_NOOP("MainWindow", "&File"))
+        self.print_action = action(
+            file_menu, QT_TRANSLATE_NOOP("MainWindow", "&Print…"), self.print_preview, QKeySequence.StandardKey.Print
+        )
+        self.export_action = action(
+            file_menu, QT_TRANSLATE_NOOP("MainWindow", "&Export PDF…"), self.export_pdf, "Ctrl+Shift+E"
+        )
         file_menu.addSeparator()
-        action(file_menu, "&Settings…", self.open_settings, "Ctrl+,")
+        action(file_menu, QT_TRANSLATE_NOOP("MainWindow", "&Settings…"), self.open_settings, "Ctrl+,")
         file_menu.addSeparator()
-        action(file_menu, "Sign &out", self.signOutRequested.emit)
-        action(file_menu, "&Quit", self.close, "Ctrl+Q")
-        patient_menu = bar.addMenu("&Patient")
-        action(patient_menu, "&Find…", self.focus_search, QKeySequence.StandardKey.Find)
-        action(patient_menu, "&New patient…", self.new_patient, QKeySequence.StandardKey.New)
-        action(patient_menu, "&Edit…", self.edit_patient, "Ctrl+E")
-        action(patient_menu, "Add &measurement…", self.add_measurement, "Ctrl+M")
-        view_menu = bar.addMenu("&View")
+        action(file_menu, QT_TRANSLATE_NOOP("MainWindow", "Sign &out"), self.signOutRequested.emit)
+        action(file_menu, QT_TRANSLATE_NOOP("MainWindow", "&Quit"), self.close, "Ctrl+Q")
+        patient_menu = menu(QT_TRANSLATE_NOOP("MainWindow", "&Patient"))
+        action(
+            patient_menu, QT_TRANSLATE_NOOP("MainWindow", "&Find…"), self.focus_search, QKeySequence.StandardKey.Find
+        )
+        action(
+            patient_menu,
+            QT_TRANSLATE_NOOP("MainWindow", "&New patient…"),
+            self.new_patient,
+            QKeySequence.StandardKey.New,
+        )
+        action(patient_menu, QT_TRANSLATE_NOOP("MainWindow", "&Edit…"), self.edit_patient, "Ctrl+E")
+        action(patient_menu, QT_TRANSLATE_NOOP("MainWindow", "Add &measurement…"), self.add_measurement, "Ctrl+M")
+        view_menu = menu(QT_TRANSLATE_NOOP("MainWindow", "&View"))
         for index, (title, _module, _name) in enumerate(TABS):
             action(view_menu, title, lambda _=False, index=index: self.tabs.setCurrentIndex(index), f"Ctrl+{index + 1}")
+        language_menu = menu(QT_TRANSLATE_NOOP("MainWindow", "&Language"))
+        self.language_actions: dict[str | None, QAction] = {}
+        group = QActionGroup(self)
+        system = action(language_menu, QT_TRANSLATE_NOOP("MainWindow", "Follow the &system"), lambda: None)
+        self.language_actions[None] = system
+        language_menu.addSeparator()
+        for language in LANGUAGES:
+            item = QAction(language_name(language), self)  # each language in its own words, never translated
+            language_menu.addAction(item)
+            self.language_actions[language] = item
+        for chosen, item in self.language_actions.items():
+            item.setCheckable(True)
+            group.addAction(item)
+            item.triggered.connect(lambda _=False, chosen=chosen: self.set_language(chosen))
+        self.language_actions[saved_language()].setChecked(True)
+
+    def set_language(self, language: str | None) -> None:
+        """Show the interface in ``language`` (None: the system's) now and at every start; nothing typed is lost."""
+        install_language(language, save=True)
+        self.language_actions[language].setChecked(True)
+        self.operations.message.emit(
+            translate("MainWindow", "Interface language: {language}").format(language=language_name(ui_language())),
+            False,
+        )
 
     def _ensure_tab(self, *_: object) -> None:
         """Build the current tab once a patient is selected (its module is imported then, not at start)."""
@@ -461,11 +609,15 @@ class MainWindow(QMainWindow):
         user = self.operations.user
         demo = user is not None and user.username == DEMO_USERNAME
         self.show_demo.setChecked(demo)
-        who = f"{user.username} — {user.full_name}, {user.role.value}" if user is not None else "nobody"
-        store = self.operations.store.engine.url.render_as_string(hide_password=True)
-        self.status.setText(f"Signed in: {who} · Store: {store}")
+        self._status_text()
         self.refresh_patients()
         self._patient_selected()
+
+    def _status_text(self) -> None:
+        user = self.operations.user
+        who = f"{user.username} — {user.full_name}, {user.role.value}" if user is not None else "—"
+        store = self.operations.store.engine.url.render_as_string(hide_password=True)
+        self.status.setText(translate("MainWindow", "Signed in: {user} · Store: {store}").format(user=who, store=store))
 
     def refresh_patients(self, *_: object) -> None:
         self.patients.search(self.search.text(), include_demo=self.show_demo.isChecked())
@@ -499,14 +651,18 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"DoseCalc — {demo}{row['full_name']} ({row['hospital_number']})")
         latest = self.operations.store.latest_measurements(patient_id)
         lines = [
-            f"{kind} <b>{item['value_text']}</b> {date_text(item['measured_on'])}"
-            + ("" if item["source"] == "measured" else f" <b>({item['source'].upper()})</b>")
+            f"{field_text(kind)} <b>{item['value_text']}</b> {date_text(item['measured_on'])}"
+            + ("" if item["source"] == "measured" else f" <b>({source_text(item['source']).upper()})</b>")
             for kind, item in latest.items()
         ]
-        self.measurements.setText("<b>Latest measurements</b><br>" + ("<br>".join(lines) or "none recorded"))
+        self.measurements.setText(
+            "<b>{}</b><br>".format(translate("MainWindow", "Latest measurements"))
+            + ("<br>".join(lines) or translate("MainWindow", "none recorded"))
+        )
 
     def _show_message(self, text: str, error: bool) -> None:
-        self.statusBar().showMessage(f"Error: {text}" if error else text, 0 if error else 8000)
+        shown = translate("MainWindow", "Error: {message}").format(message=text) if error else text
+        self.statusBar().showMessage(shown, 0 if error else 8000)
 
     # ----------------------------------------------------------------------------------- actions
 
@@ -517,7 +673,9 @@ class MainWindow(QMainWindow):
     def new_patient(self) -> None:
         dialog = PatientDialog(self.operations, None, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.operations.message.emit(f"Added patient {dialog.number.text().strip()}", False)
+            self.operations.message.emit(
+                translate("MainWindow", "Added patient {number}").format(number=dialog.number.text().strip()), False
+            )
             self.search.clear()
             self.refresh_patients()
             self.operations.select_patient(dialog.result_value)
@@ -529,7 +687,9 @@ class MainWindow(QMainWindow):
             return
         dialog = PatientDialog(self.operations, patient_id, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.operations.message.emit(f"Saved patient {dialog.number.text()}", False)
+            self.operations.message.emit(
+                translate("MainWindow", "Saved patient {number}").format(number=dialog.number.text()), False
+            )
             self.refresh_patients()
             self.operations.patientChanged.emit(patient_id)
 
@@ -539,7 +699,9 @@ class MainWindow(QMainWindow):
             return
         dialog = MeasurementDialog(self.operations, patient_id, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.operations.message.emit(f"Recorded {dialog.kind.currentText()}", False)
+            self.operations.message.emit(
+                translate("MainWindow", "Recorded {kind}").format(kind=dialog.kind.currentText()), False
+            )
             self.operations.patientChanged.emit(patient_id)
 
     # ----------------------------------------------------------------------------------- printing
@@ -549,7 +711,10 @@ class MainWindow(QMainWindow):
         tab = self.tab(self.tabs.currentIndex()) if self.operations.patient_id is not None else None
         if tab is None or not hasattr(tab, "print_document"):
             self.operations.message.emit(
-                "Print: select a patient, then the Doses tab (order worksheet) or the Calendar tab", True
+                translate(
+                    "MainWindow", "Print: select a patient, then the Doses tab (order worksheet) or the Calendar tab"
+                ),
+                True,
             )
             return None
         return tab.print_document()
@@ -571,7 +736,9 @@ class MainWindow(QMainWindow):
             return None
         if path is None:
             suggested = f"{document.kind}-{document.frame.hospital_number}.pdf"
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export PDF", suggested, "PDF (*.pdf)")
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, translate("MainWindow", "Export PDF"), suggested, translate("MainWindow", "PDF (*.pdf)")
+            )
             if not chosen:
                 return None
             path = Path(chosen if chosen.lower().endswith(".pdf") else f"{chosen}.pdf")
@@ -589,6 +756,6 @@ class MainWindow(QMainWindow):
             return
         dialog = SettingsDialog(settings, parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.operations.message.emit("Settings saved", False)
+            self.operations.message.emit(translate("MainWindow", "Settings saved"), False)
             if self.operations.patient_id is not None:
                 self.operations.patientChanged.emit(self.operations.patient_id)

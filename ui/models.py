@@ -11,18 +11,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from dosecalc.derivation import Flag, Severity
 from dosecalc.display import format_number, format_quantity
 from dosecalc.regimen.order import OrderedLine, RegimenOrder
-from ui.widgets import chinese_font_available
+from ui.i18n import QT_TRANSLATE_NOOP, drug_name
 
 __all__ = ["DoseTableModel", "FlagListModel", "days_text", "percent_text", "severity_icon"]
 
 Index = QModelIndex | QPersistentModelIndex
+translate = QCoreApplication.translate
+_ROUTES = {
+    "intravenous": QT_TRANSLATE_NOOP("DoseTable", "intravenous"),
+    "oral": QT_TRANSLATE_NOOP("DoseTable", "oral"),
+    "hepatic intra-arterial": QT_TRANSLATE_NOOP("DoseTable", "hepatic intra-arterial"),
+}
+_SEVERITIES = {
+    Severity.BLOCK: QT_TRANSLATE_NOOP("Flags", "BLOCK"),
+    Severity.WARNING: QT_TRANSLATE_NOOP("Flags", "WARNING"),
+    Severity.INFO: QT_TRANSLATE_NOOP("Flags", "INFO"),
+}
 
 #: Blocks first, then warnings, then notes.
 _RANK = {Severity.BLOCK: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -59,7 +77,15 @@ def percent_text(value: Any) -> str:
 class DoseTableModel(QAbstractTableModel):
     """One row per dose line of the current cycle: drug, basis, calculated, DOSE, % difference, route, days."""
 
-    COLUMNS = ("Drug", "Basis", "Calculated", "DOSE", "% diff", "Route", "Days")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("DoseTable", "Drug"),
+        QT_TRANSLATE_NOOP("DoseTable", "Basis"),
+        QT_TRANSLATE_NOOP("DoseTable", "Calculated"),
+        QT_TRANSLATE_NOOP("DoseTable", "DOSE"),
+        QT_TRANSLATE_NOOP("DoseTable", "% diff"),
+        QT_TRANSLATE_NOOP("DoseTable", "Route"),
+        QT_TRANSLATE_NOOP("DoseTable", "Days"),
+    )
     DRUG, BASIS, CALCULATED, DOSE, DIFFERENCE, ROUTE, DAYS = range(7)
     #: The row's :class:`~dosecalc.regimen.order.OrderedLine`.
     LineRole = Qt.ItemDataRole.UserRole + 1
@@ -78,6 +104,11 @@ class DoseTableModel(QAbstractTableModel):
         self._order = order
         self.endResetModel()
 
+    def retranslate(self) -> None:
+        """The headings and cells again in the interface language."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+        self.set_order(self._order)
+
     def line(self, row: int) -> OrderedLine | None:
         lines = self._order.lines if self._order is not None else ()
         return lines[row] if 0 <= row < len(lines) else None
@@ -94,20 +125,20 @@ class DoseTableModel(QAbstractTableModel):
         if orientation is not Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
+            return translate("DoseTable", self.COLUMNS[section])
         if role == Qt.ItemDataRole.FontRole and section == self.DOSE:
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
-                "Drug (tall man where ISMP lists one)",
-                "Dose basis from the regimen",
-                "Calculated dose per administration, before rounding",
-                "DOSE: the final dose per administration, after rounding",
-                "Difference of the final from the calculated dose",
-                "Route and infusion duration",
-                "Days of the cycle",
+                translate("DoseTable", "Drug (tall man where ISMP lists one)"),
+                translate("DoseTable", "Dose basis from the regimen"),
+                translate("DoseTable", "Calculated dose per administration, before rounding"),
+                translate("DoseTable", "DOSE: the final dose per administration, after rounding"),
+                translate("DoseTable", "Difference of the final from the calculated dose"),
+                translate("DoseTable", "Route and infusion duration"),
+                translate("DoseTable", "Days of the cycle"),
             )[section]
         return None
 
@@ -127,7 +158,7 @@ class DoseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.CALCULATED, self.DOSE, self.DIFFERENCE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{self.COLUMNS[column]}: {self._text(line, column)}"
+            return f"{translate('DoseTable', self.COLUMNS[column])}: {self._text(line, column)}"
         if role == self.LineRole:
             return line
         return None
@@ -135,7 +166,7 @@ class DoseTableModel(QAbstractTableModel):
     def _text(self, line: OrderedLine, column: int) -> str:
         result = line.result
         if column == self.DRUG:
-            return line.drug.display + (f" ({line.drug.zh})" if chinese_font_available() else "")
+            return drug_name(line.drug)
         if column == self.BASIS:
             return line.basis_text
         if column == self.CALCULATED:
@@ -145,8 +176,13 @@ class DoseTableModel(QAbstractTableModel):
         if column == self.DIFFERENCE:
             return percent_text(result.deviation_percent)
         if column == self.ROUTE:
-            infusion = f" over {line.line.infusion}" if line.line.infusion else ""
-            return f"{line.line.route.value}{infusion}"
+            infusion = (
+                translate("DoseTable", " over {duration}").format(duration=line.line.infusion)
+                if line.line.infusion
+                else ""
+            )
+            route = line.line.route.value
+            return f"{translate('DoseTable', _ROUTES[route]) if route in _ROUTES else route}{infusion}"
         if column == self.DAYS:
             return days_text(line.days)
         return ""
@@ -185,8 +221,10 @@ class FlagListModel(QAbstractListModel):
     def text(self, flag: Flag) -> str:
         reason = self._overrides.get((flag.code, flag.message))
         if flag.severity is Severity.BLOCK and reason:
-            return f"BLOCK (overridden, reason: {reason}): {flag.message}"
-        return flag.render()
+            return translate("Flags", "BLOCK (overridden, reason: {reason}): {message}").format(
+                reason=reason, message=flag.message
+            )
+        return f"{translate('Flags', _SEVERITIES[flag.severity])}: {flag.message}"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._flags):

@@ -12,13 +12,14 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from dosecalc.errors import DoseCalcError
 from dosecalc.regimen.loader import Library
 from dosecalc.store.audit import Actor
 from dosecalc.store.records import Store
 from dosecalc.store.users import User
+from ui.errors import error_text
 
 __all__ = ["Operations"]
 
@@ -62,11 +63,16 @@ class Operations(QObject):
         try:
             result = action(*args, **kwargs)
         except DoseCalcError as error:
-            self.message.emit(error.one_line(), True)
+            self.message.emit(error_text(error), True)
             return None
         except Exception as error:  # a defect: one line for the user, the details on stderr for support
             traceback.print_exc()
-            self.message.emit(f"internal error: {type(error).__name__}: {error}; please report this", True)
+            self.message.emit(
+                QCoreApplication.translate("Operations", "internal error: {error}; please report this").format(
+                    error=f"{type(error).__name__}: {error}"
+                ),
+                True,
+            )
             return None
         if success:
             self.message.emit(success, False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,22 +22,56 @@ from PySide6.QtWidgets import (
 
 from dosecalc.errors import DoseCalcError
 from dosecalc.site import LABELS, SiteSettings, save_site_settings, site_settings_from, site_settings_path
+from ui.errors import error_text
+from ui.i18n import QT_TRANSLATE_NOOP
 from ui.widgets import ERROR_STYLE
 
 __all__ = ["SettingsDialog"]
 
 #: (placeholder, tooltip) of each field.
+translate = QCoreApplication.translate
 _HINTS = {
-    "closures": ("CN, CN-GD or none", "A country code (CN), with a subdivision (CN-GD), or none"),
-    "max_deviation": ("e.g. 5%", "A percentage up to the HOPA ceiling of 10 %"),
-    "creatinine_floor": ("none, or e.g. 0.7 mg/dL", "Applied to Cockcroft–Gault; none, or 0.5–1.5 mg/dL"),
-    "gfr_cap": ("e.g. 125 mL/min, or none", "The FDA 2010 cap is 125 mL/min"),
-    "contact_number": ("e.g. +86 25 1234 5678", "The ward's 24-hour number, printed on every calendar"),
+    "closures": (
+        QT_TRANSLATE_NOOP("SettingsDialog", "CN, CN-GD or none"),
+        QT_TRANSLATE_NOOP("SettingsDialog", "A country code (CN), with a subdivision (CN-GD), or none"),
+    ),
+    "max_deviation": (
+        QT_TRANSLATE_NOOP("SettingsDialog", "e.g. 5%"),
+        QT_TRANSLATE_NOOP("SettingsDialog", "A percentage up to the HOPA ceiling of 10 %"),
+    ),
+    "creatinine_floor": (
+        QT_TRANSLATE_NOOP("SettingsDialog", "none, or e.g. 0.7 mg/dL"),
+        QT_TRANSLATE_NOOP("SettingsDialog", "Applied to Cockcroft–Gault; none, or 0.5–1.5 mg/dL"),
+    ),
+    "gfr_cap": (
+        QT_TRANSLATE_NOOP("SettingsDialog", "e.g. 125 mL/min, or none"),
+        QT_TRANSLATE_NOOP("SettingsDialog", "The FDA 2010 cap is 125 mL/min"),
+    ),
+    "contact_number": (
+        QT_TRANSLATE_NOOP("SettingsDialog", "e.g. +86 25 1234 5678"),
+        QT_TRANSLATE_NOOP("SettingsDialog", "The ward's 24-hour number, printed on every calendar"),
+    ),
     "database_url": (
-        "empty: the SQLite file in your data folder",
-        "Empty: the SQLite file in your data folder; or sqlite:///PATH, or postgresql://user@host/db",
+        QT_TRANSLATE_NOOP("SettingsDialog", "empty: the SQLite file in your data folder"),
+        QT_TRANSLATE_NOOP(
+            "SettingsDialog",
+            "Empty: the SQLite file in your data folder; or sqlite:///PATH, or postgresql://user@host/db",
+        ),
     ),
 }
+#: The setting names of dosecalc.site.LABELS, as the dialog shows them.
+_LABELS = {
+    "closures": QT_TRANSLATE_NOOP("SettingsDialog", "Clinic closures (public holidays of)"),
+    "max_deviation": QT_TRANSLATE_NOOP("SettingsDialog", "Rounding: maximum deviation"),
+    "creatinine_floor": QT_TRANSLATE_NOOP("SettingsDialog", "Creatinine floor"),
+    "gfr_cap": QT_TRANSLATE_NOOP("SettingsDialog", "GFR cap (carboplatin)"),
+    "contact_number": QT_TRANSLATE_NOOP("SettingsDialog", "24-hour contact number (printed on calendars)"),
+    "database_url": QT_TRANSLATE_NOOP("SettingsDialog", "Database URL"),
+}
+
+
+def _label(name: str, english: str) -> str:
+    return translate("SettingsDialog", _LABELS[name]) if name in _LABELS else english
 
 
 class SettingsDialog(QDialog):
@@ -45,7 +79,7 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: SiteSettings, path: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("DoseCalc settings (site defaults)")
+        self.setWindowTitle(translate("SettingsDialog", "DoseCalc settings (site defaults)"))
         self.settings = settings
         self._path = path or site_settings_path()
         self._defaults = SiteSettings()
@@ -57,13 +91,13 @@ class SettingsDialog(QDialog):
         for row, (name, label) in enumerate(LABELS.items()):
             edit = QLineEdit(str(getattr(settings, name)))
             edit.setObjectName(f"{name}Edit")
-            edit.setPlaceholderText(_HINTS[name][0])
-            edit.setToolTip(_HINTS[name][1])
-            edit.setAccessibleName(label)
+            edit.setPlaceholderText(translate("SettingsDialog", _HINTS[name][0]))
+            edit.setToolTip(translate("SettingsDialog", _HINTS[name][1]))
+            edit.setAccessibleName(_label(name, label))
             edit.setMinimumWidth(300)
             mark = QLabel()
             mark.setObjectName(f"{name}Mark")
-            caption = QLabel(f"{label}:")
+            caption = QLabel(translate("SettingsDialog", "{setting}:").format(setting=_label(name, label)))
             caption.setBuddy(edit)
             grid.addWidget(caption, row, 0)
             grid.addWidget(edit, row, 1)
@@ -73,8 +107,16 @@ class SettingsDialog(QDialog):
             edit.textChanged.connect(lambda _text, name=name: self._mark(name))
             self._mark(name)
 
-        limits = "the shipped defaults" if "plausibility" not in settings.changed() else "changed by the site"
-        plausibility = QLabel(f"Plausibility ranges: {limits} (in {self._path}).")
+        limits = (
+            translate("SettingsDialog", "the shipped defaults")
+            if "plausibility" not in settings.changed()
+            else translate("SettingsDialog", "changed by the site")
+        )
+        plausibility = QLabel(
+            translate("SettingsDialog", "Plausibility ranges: {limits} (in {path}).").format(
+                limits=limits, path=self._path
+            )
+        )
         plausibility.setWordWrap(True)
         plausibility.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label = QLabel()
@@ -82,11 +124,13 @@ class SettingsDialog(QDialog):
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
-        note = QLabel("A changed database URL takes effect at the next start.")
+        note = QLabel(translate("SettingsDialog", "A changed database URL takes effect at the next start."))
         note.setWordWrap(True)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        restore = buttons.addButton("Restore defaults", QDialogButtonBox.ButtonRole.ResetRole)
+        restore = buttons.addButton(
+            translate("SettingsDialog", "Restore defaults"), QDialogButtonBox.ButtonRole.ResetRole
+        )
         restore.clicked.connect(self._restore_defaults)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -101,9 +145,13 @@ class SettingsDialog(QDialog):
     def _mark(self, name: str) -> None:
         default = str(getattr(self._defaults, name))
         if self.edits[name].text().strip() == default:
-            self.marks[name].setText("(default)")
+            self.marks[name].setText(translate("SettingsDialog", "(default)"))
         else:
-            self.marks[name].setText(f"(changed; default: {default or 'not set'})")
+            self.marks[name].setText(
+                translate("SettingsDialog", "(changed; default: {default})").format(
+                    default=default or translate("SettingsDialog", "not set")
+                )
+            )
 
     def _restore_defaults(self) -> None:
         for name, edit in self.edits.items():
@@ -120,7 +168,9 @@ class SettingsDialog(QDialog):
             settings = self.collected()
             save_site_settings(settings, self._path)
         except DoseCalcError as error:
-            self.error_label.setText(f"⚠ Error: {error.one_line()}")
+            self.error_label.setText(
+                translate("SettingsDialog", "⚠ Error: {message}").format(message=error_text(error))
+            )
             self.error_label.show()
             field = error.params.get("setting")
             if field in self.edits:

@@ -17,7 +17,7 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -37,6 +37,7 @@ from dosecalc.patient import Height, Patient, SerumCreatinine, Weight, parse_age
 from dosecalc.regimen.model import Regimen
 from dosecalc.regimen.order import RegimenOrder, compute_regimen_order
 from dosecalc.units import MILLIGRAM, magnitude_in
+from ui.errors import error_text, field_text
 from ui.operations import Operations
 from ui.widgets import ERROR_STYLE, QuantityField, date_text
 
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 #: The dosing policies a plan pins, by the names the command line and the plan record use.
+translate = QCoreApplication.translate
 POLICY_KEYS = ("bsa_formula", "renal_method", "weight_basis", "creatinine_floor", "gfr_cap", "max_deviation")
 
 
@@ -96,7 +98,7 @@ class VerifyDialog(QDialog):
         with contextlib.suppress(KeyError):  # shown below: a plan pinned to a version this library lacks
             self._regimen = operations.library.regimen(self._plan["regimen_id"], self._plan["regimen_version"])
 
-        self.setWindowTitle(f"Verify order #{order_id}")
+        self.setWindowTitle(translate("VerifyDialog", "Verify order #{id}").format(id=order_id))
         self.setModal(True)
         self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
@@ -107,25 +109,38 @@ class VerifyDialog(QDialog):
         summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(summary)
 
-        who = QGroupBox("Verifier (the second person: sign in with your own name)")
+        who = QGroupBox(translate("VerifyDialog", "Verifier (the second person: sign in with your own name)"))
         form = QFormLayout(who)
         self.username_edit = QLineEdit()
         self.username_edit.setObjectName("verifierUsername")
         self.password_edit = QLineEdit()
         self.password_edit.setObjectName("verifierPassword")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow("&User name", self.username_edit)
-        form.addRow("&Password", self.password_edit)
+        form.addRow(translate("VerifyDialog", "&User name"), self.username_edit)
+        form.addRow(translate("VerifyDialog", "&Password"), self.password_edit)
         layout.addWidget(who)
 
-        blind = QGroupBox("Blind re-entry: type the values from the source record (the first entry is not shown)")
+        blind = QGroupBox(
+            translate(
+                "VerifyDialog", "Blind re-entry: type the values from the source record (the first entry is not shown)"
+            )
+        )
         blind_layout = QVBoxLayout(blind)
         # Deliberately blank: never pre-filled with the first person's values (medication-safety G2).
-        self.height_field = QuantityField("&Height", Height.parse, "height", placeholder="e.g. 170 cm or 1.7 m")
-        self.weight_field = QuantityField("&Weight", Weight.parse, "weight", placeholder="e.g. 65 kg")
-        self.creatinine_field = QuantityField(
-            "C&reatinine", SerumCreatinine.parse, "creatinine", placeholder="e.g. 80 µmol/L or 0.9 mg/dL"
+        self.height_field = QuantityField(
+            translate("VerifyDialog", "&Height"), Height.parse, "height",
+            placeholder=translate("VerifyDialog", "e.g. 170 cm or 1.7 m"),
+        )  # fmt: skip
+        self.weight_field = QuantityField(
+            translate("VerifyDialog", "&Weight"),
+            Weight.parse,
+            "weight",
+            placeholder=translate("VerifyDialog", "e.g. 65 kg"),
         )
+        self.creatinine_field = QuantityField(
+            translate("VerifyDialog", "C&reatinine"), SerumCreatinine.parse, "creatinine",
+            placeholder=translate("VerifyDialog", "e.g. 80 µmol/L or 0.9 mg/dL"),
+        )  # fmt: skip
         for field in self.fields():
             field.date_label.hide()
             blind_layout.addWidget(field)
@@ -146,7 +161,9 @@ class VerifyDialog(QDialog):
         layout.addWidget(self.refusal_label)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.sign_button = self.buttons.addButton("Recalculate and &sign", QDialogButtonBox.ButtonRole.ActionRole)
+        self.sign_button = self.buttons.addButton(
+            translate("VerifyDialog", "Recalculate and &sign"), QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.sign_button.setDefault(True)
         self.sign_button.setEnabled(self._regimen is not None)
         self.sign_button.clicked.connect(self.sign)
@@ -162,8 +179,11 @@ class VerifyDialog(QDialog):
         self.username_edit.setFocus()
         if self._regimen is None:
             self._refuse(
-                f"regimen {self._plan['regimen_id']} v{self._plan['regimen_version']} is not in the regimen library; "
-                "this order cannot be recalculated here"
+                translate(
+                    "VerifyDialog",
+                    "regimen {regimen} v{version} is not in the regimen library; "
+                    "this order cannot be recalculated here",
+                ).format(regimen=self._plan["regimen_id"], version=self._plan["regimen_version"])
             )
 
     def fields(self) -> tuple[QuantityField, QuantityField, QuantityField]:
@@ -171,15 +191,30 @@ class VerifyDialog(QDialog):
 
     def _summary_text(self) -> str:
         patient, plan, order = self._patient, self._plan, self._order_row
-        choices = ", ".join(f"{group} = {option}" for group, option in dict(plan["choices"]).items()) or "none"
+        choices = ", ".join(f"{group} = {option}" for group, option in dict(plan["choices"]).items()) or translate(
+            "VerifyDialog", "none"
+        )
         policies = {k: v for k, v in dict(plan["policies"]).items() if k in POLICY_KEYS}
-        policy_text = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in policies.items()) or "the site defaults"
+        policy_text = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in policies.items()) or translate(
+            "VerifyDialog", "the site defaults"
+        )
+        from ui.main_window import sex_text
+
         lines = [
-            f"{patient['hospital_number']} · born {date_text(patient['date_of_birth'])} · {patient['sex']}",
-            f"Order #{order['id']}: {plan['regimen_id']} v{plan['regimen_version']}, phase {order['phase']}, "
-            f"cycle {order['cycle']}",
-            f"Choices: {choices}",
-            f"Policies: {policy_text}",
+            translate("VerifyDialog", "{number} · born {born} · {sex}").format(
+                number=patient["hospital_number"],
+                born=date_text(patient["date_of_birth"]),
+                sex=sex_text(patient["sex"]),
+            ),
+            translate("VerifyDialog", "Order #{id}: {regimen} v{version}, phase {phase}, cycle {cycle}").format(
+                id=order["id"],
+                regimen=plan["regimen_id"],
+                version=plan["regimen_version"],
+                phase=order["phase"],
+                cycle=order["cycle"],
+            ),
+            translate("VerifyDialog", "Choices: {choices}").format(choices=choices),
+            translate("VerifyDialog", "Policies: {policies}").format(policies=policy_text),
         ]
         return f"<b>{html.escape(patient['full_name'])}</b> · " + "<br>".join(html.escape(line) for line in lines)
 
@@ -208,15 +243,23 @@ class VerifyDialog(QDialog):
         self._refuse(None)
         invalid = [field.field for field in self.fields() if field.error() is not None]
         if invalid:
-            self._refuse(f"correct the {', '.join(invalid)} marked above first")
+            self._refuse(
+                translate("VerifyDialog", "correct the {fields} marked above first").format(
+                    fields=", ".join(field_text(f) for f in invalid)
+                )
+            )
             return False
         try:
             order = self.recompute()
         except DoseCalcError as error:
-            self._refuse(error.one_line())
+            self._refuse(error_text(error))
             return False
         doses = ", ".join(f"{line.drug.display} {format_quantity(line.result.final, 1)}" for line in order.lines)
-        self.result_label.setText(f"Your recalculation: {doses or 'no dose lines'}")
+        self.result_label.setText(
+            translate("VerifyDialog", "Your recalculation: {doses}").format(
+                doses=doses or translate("VerifyDialog", "no dose lines")
+            )
+        )
         self._refusals = []
         self.operations.message.connect(self._on_message)
         try:
@@ -225,14 +268,18 @@ class VerifyDialog(QDialog):
                 self.username_edit.text().strip(),
                 self.password_edit.text(),
                 final_doses_mg(order),
-                success=f"Order #{self.order_id} verified by {self.username_edit.text().strip()}",
+                success=translate("VerifyDialog", "Order #{id} verified by {user}").format(
+                    id=self.order_id, user=self.username_edit.text().strip()
+                ),
                 changes=self._order_row["patient_id"],
             )
         finally:
             self.operations.message.disconnect(self._on_message)
         if signature is None:
             self.password_edit.clear()
-            self._refuse(self._refusals[-1] if self._refusals else "verification was refused")
+            self._refuse(
+                self._refusals[-1] if self._refusals else translate("VerifyDialog", "verification was refused")
+            )
             return False
         self.signature = signature
         self.accept()
@@ -251,5 +298,5 @@ class VerifyDialog(QDialog):
             self.refusal_label.clear()
             self.refusal_label.hide()
         else:
-            self.refusal_label.setText(f"⚠ Not signed: {text}")
+            self.refusal_label.setText(translate("VerifyDialog", "⚠ Not signed: {reason}").format(reason=text))
             self.refusal_label.show()

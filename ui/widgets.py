@@ -8,11 +8,10 @@ one-line error, marked with a sign and the word, never by colour alone (medicati
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,6 +32,8 @@ from dosecalc.display import format_quantity
 from dosecalc.errors import DoseCalcError
 from dosecalc.regimen.loader import Library
 from dosecalc.regimen.model import Regimen
+from ui import i18n
+from ui.errors import error_text
 
 __all__ = [
     "ERROR_STYLE",
@@ -49,11 +50,12 @@ ERROR_STYLE = "color: #b00020;"
 _NOTE_STYLE = "color: #4a4a4a;"
 #: An item's full text, shown in a combo's open list while the closed combo shows the short display text.
 FULL_TEXT_ROLE = Qt.ItemDataRole.UserRole + 7
+translate = QCoreApplication.translate
 
 
 def date_text(day: dt.date) -> str:
-    """``07 Dec 2026``: the date form of the printouts, unambiguous in every locale."""
-    return f"{day:%d %b %Y}"
+    """``07 Dec 2026`` / ``2026年12月7日``: the date form of the printouts, unambiguous in either language."""
+    return i18n.date_text(day)
 
 
 def _shown(model: Any) -> str:
@@ -93,11 +95,10 @@ class QuantityField(QWidget):
         self._value: Any = None
         self._error: DoseCalcError | None = None
 
-        self.label = QLabel(label)
+        self.label = QLabel()
         self.edit = QLineEdit()
         self.edit.setObjectName(f"{field}Edit")
-        self.edit.setPlaceholderText(placeholder)
-        self.edit.setAccessibleName(label.replace("&", ""))
+        self.set_texts(label, placeholder)
         self.edit.setMinimumWidth(110)
         self.label.setBuddy(self.edit)
         self.parsed_label = QLabel()
@@ -131,6 +132,17 @@ class QuantityField(QWidget):
 
         self.edit.textChanged.connect(self._on_text_changed)
         self.set_initial(text, measured_on, source)
+
+    def set_texts(self, label: str, placeholder: str = "") -> None:
+        """The label and placeholder (already translated by the caller, which calls this again on a change)."""
+        self.label.setText(label)
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setAccessibleName(label.replace("&", ""))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._present()  # the parsed value, the note and the error in the new language
 
     # ------------------------------------------------------------------------------------- state
 
@@ -183,9 +195,10 @@ class QuantityField(QWidget):
     def _present(self) -> None:
         self.parsed_label.setText(self._shown(self._value) if self._value is not None else "")
         if self._error is not None:
-            self.error_label.setText(f"⚠ Error: {self._error.one_line()}")
+            message = error_text(self._error)
+            self.error_label.setText(translate("QuantityField", "⚠ Error: {message}").format(message=message))
             self.error_label.show()
-            self.edit.setToolTip(self._error.one_line())
+            self.edit.setToolTip(message)
         else:
             self.error_label.clear()
             self.error_label.hide()
@@ -194,14 +207,22 @@ class QuantityField(QWidget):
 
     def _date_note(self) -> str:
         if not self.text():
-            return "no value recorded" if not self._initial_text else "cleared — not saved"
+            if not self._initial_text:
+                return translate("QuantityField", "no value recorded")
+            return translate("QuantityField", "cleared — not saved")
         if self.is_edited():
-            return "new value — not saved"
+            return translate("QuantityField", "new value — not saved")
         day = self._initial_kwargs.get("measured_on")
         source = self._initial_kwargs.get("source")
-        note = f"measured {date_text(day)}" if day is not None else ""
+        note = translate("QuantityField", "measured {date}").format(date=date_text(day)) if day is not None else ""
         if source:
-            note = f"{str(source).upper()} (not measured){', ' + date_text(day) if day else ''}"
+            words = {
+                "stated": translate("QuantityField", "STATED"),
+                "estimated": translate("QuantityField", "ESTIMATED"),
+            }
+            note = translate("QuantityField", "{source} (not measured)").format(
+                source=words.get(str(source), str(source).upper())
+            ) + (f", {date_text(day)}" if day else "")
         return note
 
 
@@ -247,7 +268,6 @@ class RegimenPicker(QWidget):
         self._filling = False
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("regimenSearch")
-        self.search_edit.setPlaceholderText("name, drug or trial id, in Chinese or English  (Ctrl+F)")
         self.search_edit.setClearButtonEnabled(True)
         self.combo = QComboBox()
         self.combo.setObjectName("regimen")
@@ -262,13 +282,31 @@ class RegimenPicker(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("&Find", self.search_edit)
-        form.addRow("Re&gimen", self.combo)
+        self.find_label, self.regimen_label = QLabel(), QLabel()
+        form.addRow(self.find_label, self.search_edit)
+        form.addRow(self.regimen_label, self.combo)
         form.addRow(self.name_label)
         self.search_edit.textChanged.connect(self._fill)
         self.search_edit.returnPressed.connect(self._choose_first_match)
         self.combo.currentIndexChanged.connect(self._on_index_changed)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+
+    def retranslate(self) -> None:
+        """Labels and the list in the interface language; the search and the choice are kept."""
+        self.find_label.setText(translate("RegimenPicker", "&Find"))
+        self.regimen_label.setText(translate("RegimenPicker", "Re&gimen"))
+        self.find_label.setBuddy(self.search_edit)
+        self.regimen_label.setBuddy(self.combo)
+        self.search_edit.setPlaceholderText(
+            translate("RegimenPicker", "name, drug or trial id, in Chinese or English  (Ctrl+F)")
+        )
         self._fill()
+        self._show_name()
 
     def _haystack(self, regimen: Regimen) -> tuple[str, ...]:
         catalogue = self.library.catalogue
@@ -307,13 +345,16 @@ class RegimenPicker(QWidget):
         shown = matches + ([current.id] if current is not None and current.id not in matches else [])
         self._filling = True
         self.combo.clear()
-        self.combo.addItem("— choose a regimen —", None)
+        self.combo.addItem(translate("RegimenPicker", "— choose a regimen —"), None)
         for regimen_id in shown:
             regimen = self.library.regimens[regimen_id]
-            note = "" if regimen_id in matches else "  (selected; not matched by the search)"
+            note = (
+                "" if regimen_id in matches else translate("RegimenPicker", "  (selected; not matched by the search)")
+            )
             self.combo.addItem(f"{regimen.id}  v{regimen.version}{note}", regimen.id)
             index = self.combo.count() - 1
-            self.combo.setItemData(index, f"{regimen.id} v{regimen.version} — {regimen.name.en}{note}", FULL_TEXT_ROLE)
+            full = f"{regimen.id} v{regimen.version} — {i18n.localized(regimen.name)}{note}"
+            self.combo.setItemData(index, full, FULL_TEXT_ROLE)
             self.combo.setItemData(
                 index, with_chinese(regimen.name.en, regimen.name.zh, "\n"), Qt.ItemDataRole.ToolTipRole
             )
@@ -321,7 +362,13 @@ class RegimenPicker(QWidget):
             self.combo.setCurrentIndex(self.combo.findData(current.id))
         fit_popup(self.combo)
         self._filling = False
-        count = f"{len(matches)} of {len(self._regimens)} regimens match" if self.search_edit.text().strip() else ""
+        count = (
+            translate("RegimenPicker", "{count} of {total} regimens match").format(
+                count=len(matches), total=len(self._regimens)
+            )
+            if self.search_edit.text().strip()
+            else ""
+        )
         self.search_edit.setToolTip(count)
         self.search_edit.setAccessibleDescription(count)
 
@@ -333,13 +380,16 @@ class RegimenPicker(QWidget):
     def _on_index_changed(self) -> None:
         if self._filling:
             return
+        self._show_name()
+        self.regimenChanged.emit()
+
+    def _show_name(self) -> None:
         regimen = self.regimen()
         if regimen is None:
             self.name_label.setText("")
-        else:
-            status = "" if regimen.status.value == "approved" else f"  [{regimen.status.value.upper()}]"
-            self.name_label.setText(with_chinese(f"{regimen.name.en}{status}", regimen.name.zh, "\n"))
-        self.regimenChanged.emit()
+            return
+        status = "" if regimen.status.value == "approved" else f"  [{regimen.status.value.upper()}]"
+        self.name_label.setText(with_chinese(f"{regimen.name.en}{status}", regimen.name.zh, "\n"))
 
 
 class OverrideDialog(QDialog):
@@ -349,21 +399,25 @@ class OverrideDialog(QDialog):
         self, flags: list[Flag], reasons: Mapping[tuple[str, str], str], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Override blocks")
+        self.setWindowTitle(translate("OverrideDialog", "Override blocks"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        intro = QLabel("Each override needs a typed reason; it is saved with the order under your name.")
+        intro = QLabel(
+            translate(
+                "OverrideDialog", "Each override needs a typed reason; it is saved with the order under your name."
+            )
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
         self.edits: dict[tuple[str, str], QLineEdit] = {}
         for flag in flags:
-            text = QLabel(f"BLOCK: {flag.message}")
+            text = QLabel(translate("OverrideDialog", "BLOCK: {message}").format(message=flag.message))
             text.setWordWrap(True)
             edit = QLineEdit(reasons.get((flag.code, flag.message), ""))
-            edit.setPlaceholderText("reason for overriding")
+            edit.setPlaceholderText(translate("OverrideDialog", "reason for overriding"))
             form.addRow(text)
-            form.addRow("Reason:", edit)
+            form.addRow(translate("OverrideDialog", "Reason:"), edit)
             self.edits[(flag.code, flag.message)] = edit
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -375,14 +429,17 @@ class OverrideDialog(QDialog):
         return {key: edit.text().strip() for key, edit in self.edits.items() if edit.text().strip()}
 
 
-@functools.cache
 def chinese_font_available() -> bool:
-    """Whether any installed font can draw Simplified Chinese (otherwise Chinese text would show as boxes)."""
+    """Whether Simplified Chinese can be drawn: the bundled font (ui/fonts) or an installed one."""
     from PySide6.QtGui import QFontDatabase
 
-    return bool(QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese))
+    return i18n.register_fonts() is not None or bool(
+        QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+    )
 
 
 def with_chinese(english: str, chinese: str, joiner: str = " / ") -> str:
-    """``English / 中文`` where a Chinese font exists; the English alone where it would draw empty boxes."""
-    return f"{english}{joiner}{chinese}" if chinese and chinese_font_available() else english
+    """``English / 中文``, or ``中文 / English`` in Chinese; the English alone where Chinese cannot be drawn."""
+    if not chinese or not chinese_font_available():
+        return english
+    return f"{chinese}{joiner}{english}" if i18n.ui_language() == i18n.CHINESE else f"{english}{joiner}{chinese}"

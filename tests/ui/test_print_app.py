@@ -90,8 +90,9 @@ def test_the_calendar_tab_prints_the_month_shown_or_the_phase_chosen(window: Mai
     tab: Any = window.tab(1)
     tab.show_month(dt.date(2027, 2, 1))
     tab.print_scope.setCurrentIndex(tab.print_scope.findData("month"))
-    assert window.export_pdf(tmp_path / "february.pdf") == 2
-    month, legend = pdf_pages(tmp_path / "february.pdf")
+    assert window.export_pdf(tmp_path / "february.pdf") == 3  # the month, the legend over two pages
+    month, *rest = pdf_pages(tmp_path / "february.pdf")
+    legend = " ".join(rest)
     assert month.startswith("February 2027 Monday")
     assert "covers 01 Feb 2027 to 28 Feb 2027 only" in month
     assert "About this calendar" in legend
@@ -99,7 +100,7 @@ def test_the_calendar_tab_prints_the_month_shown_or_the_phase_chosen(window: Mai
     tab.phase_combo.setCurrentIndex(tab.phase_combo.findData("induction"))
     dialog = tab.open_print_preview()
     assert dialog is not None
-    assert _preview_pages(dialog) == 4  # December to February, and the legend
+    assert _preview_pages(dialog) == 5  # December to February, and the legend (two pages)
     dialog.reject()
     assert len(prints(window.operations.store)) == 1  # the export; the cancelled preview printed nothing
 
@@ -148,7 +149,7 @@ def test_print_command_demo_calendar_and_worksheet(
         == 0
     )
     out = capsys.readouterr().out.strip()
-    assert out == f"wrote {calendar}: calendar, 3 pages, DRAFT, not verified"  # December, January, legend
+    assert out == f"wrote {calendar}: calendar, 4 pages, DRAFT, not verified"  # December, January, legend (2)
     pages = pdf_pages(calendar)
     assert "valid only for Induction cycle 2 starting 28 Dec 2026" in pages[0]
     assert all("DEMO Zhang Wei (demonstration)" in page and "DEMO-0001" in page for page in pages)
@@ -194,6 +195,7 @@ def test_print_command_for_a_real_patient_signs_in_and_records_the_print(
         full_name="Zhang Wei",
         date_of_birth=dt.date(1962, 3, 4),
         sex="male",
+        language="en",  # these tests read the English calendar; tests/ui/test_translations.py prints Chinese
         allergies="no known allergies",
         diagnosis="ESCC",
     )

@@ -10,6 +10,7 @@ a word (K4); closed days are hatched *and* say "Clinic closed" (K7).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from dosecalc.errors import InputError
 from dosecalc.schedule.pages import ADJUSTED_WORKING_DAY, CLOSED_PREFIX, DayCell, MonthPage, calendar_pages
 from dosecalc.schedule.plan import Event, EventKind
+from ui.i18n import CHINESE, bilingual, current_language, document_language, month_text, translate, weekday_text
 from ui.print.document import (
     Cell,
     Document,
@@ -31,24 +33,62 @@ from ui.print.document import (
     paragraph,
     strong,
 )
-from ui.print.legend import legend_blocks
+from ui.print.legend import legend_blocks, route_words
 from ui.print.sources import CalendarSource
 
 __all__ = ["BLOOD_TESTS", "REST_DAY", "WEEKDAYS", "CalendarRange", "calendar_document", "calendar_range"]
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MARKERS = {"verified": "", "unverified": " (doses not verified)", "expected": " (expected doses)"}
-#: What a day without treatment says (medication-safety K5), and the check before each cycle.
+WEEKDAYS = tuple(weekday_text(day, "en") for day in range(7))
+#: What a day without treatment says (medication-safety K5), and the check before each cycle (English source
+#: texts; printed in the patient's language).
 REST_DAY = "Rest day: no chemotherapy"
 BLOOD_TESTS = "Blood tests first"
 
 
+def _markers() -> dict[str, str]:
+    return {
+        "verified": "",
+        "unverified": translate("PrintCalendar", " (doses not verified)"),
+        "expected": translate("PrintCalendar", " (expected doses)"),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class CalendarRange:
+    """The dates a calendar covers and what they are; its words are written in the printout's language."""
+
     first: dt.date
     last: dt.date
-    label: str  # "the whole plan", "Induction cycle 1", …
-    validity: str  # the footer's "valid only for …" (medication-safety K2)
+    whole: bool = False  # the whole plan
+    phase_id: str | None = None  # the phase printed
+    phase: str | None = None  # its name (the printout puts it in the reader's language)
+    cycle: int | None = None
+    day1: dt.date | None = None
+
+    @property
+    def label(self) -> str:
+        """``the whole plan``, ``Induction cycle 1``, … (in the language of :func:`document_language`)."""
+        if self.whole:
+            return translate("PrintCalendar", "the whole plan")
+        if self.phase is None:
+            return _span(self.first, self.last)
+        if self.cycle is None:
+            return self.phase
+        return translate("PrintCalendar", "{phase} cycle {cycle}").format(phase=self.phase, cycle=self.cycle)
+
+    @property
+    def validity(self) -> str:
+        """The footer's "valid only for …" (medication-safety K2)."""
+        span = _span(self.first, self.last)
+        if self.whole:
+            return translate("PrintCalendar", "covers the whole plan, {span}").format(span=span)
+        if self.phase is None:
+            return translate("PrintCalendar", "covers {span} only").format(span=span)
+        if self.cycle is None:
+            return translate("PrintCalendar", "valid only for {phase}, {span}").format(phase=self.phase, span=span)
+        return translate("PrintCalendar", "valid only for {label} starting {date}").format(
+            label=self.label, date=date_text(self.day1 or self.first)
+        )
 
 
 def calendar_range(
@@ -65,9 +105,7 @@ def calendar_range(
         raise InputError("plan", source.plan_row["id"], "has no scheduled treatment", expected="a plan with cycles")
     if phase is None and cycle is None:
         start, end = first or plan.events[0].date, last or plan.events[-1].date
-        if first is None and last is None:
-            return CalendarRange(start, end, "the whole plan", f"covers the whole plan, {_span(start, end)}")
-        return CalendarRange(start, end, _span(start, end), f"covers {_span(start, end)} only")
+        return CalendarRange(start, end, whole=first is None and last is None)
     scheduled = [p for p in plan.phases if p.start is not None and p.end is not None]
     phase_id = phase or scheduled[0].id
     chosen = next((p for p in scheduled if p.id == phase_id), None)
@@ -77,8 +115,7 @@ def calendar_range(
         )
     name = source.phase_names.get(phase_id, phase_id)
     if cycle is None:
-        span = _span(chosen.start, chosen.end)
-        return CalendarRange(chosen.start, chosen.end, name, f"valid only for {name}, {span}")
+        return CalendarRange(chosen.start, chosen.end, phase_id=phase_id, phase=name)
     dates = sorted(e.date for e in plan.events if e.phase == phase_id and e.cycle == cycle)
     if not dates:
         raise InputError(
@@ -92,12 +129,11 @@ def calendar_range(
     )
     length = source.regimen.phase(phase_id).cycle_length_days
     end = max(dates[-1], day1 + dt.timedelta(days=length - 1))
-    label = f"{name} cycle {cycle}"
-    return CalendarRange(min(dates[0], day1), end, label, f"valid only for {label} starting {date_text(day1)}")
+    return CalendarRange(min(dates[0], day1), end, phase_id=phase_id, phase=name, cycle=cycle, day1=day1)
 
 
 def _span(first: dt.date, last: dt.date) -> str:
-    return f"{date_text(first)} to {date_text(last)}"
+    return translate("PrintCalendar", "{first} to {last}").format(first=date_text(first), last=date_text(last))
 
 
 # ------------------------------------------------------------------------------------------ day cells
@@ -108,18 +144,19 @@ def _drug_line(source: CalendarSource, event: Event) -> Paragraph:
     name = source.drug_names.get(event.drug or "", event.drug or "?")
     done = "" if event.status == "planned" else f" — {event.status}"
     if doses is None or (event.drug or "") not in doses.doses:
-        return paragraph(strong(name), f" dose to be calculated{done}")
+        return paragraph(strong(name), translate("PrintCalendar", " dose to be calculated") + done)
     dose, route = doses.doses[event.drug or ""]
-    return paragraph(strong(name), " ", kept(dose, bold=True), f" {route}{done}")  # "200 mg" never split
+    return paragraph(strong(name), " ", kept(dose, bold=True), f" {route_words(route)}{done}")  # "200 mg" never split
 
 
 def _group_spans(source: CalendarSource, event: Event) -> list[Span]:
     """``Induction, cycle 1, day 1 (expected doses)``: "cycle 1," and "day 1" are never split."""
     phase = source.phase_names.get(event.phase, event.phase)
     doses = source.doses.get((event.phase, event.cycle or 0))
-    marker = _MARKERS.get(doses.source, "") if doses is not None else ""
-    spans = [Span(f"{phase}, ", italic=True), Span(f"cycle {event.cycle}, ", italic=True, keep=True),
-             Span(f"day {event.day}", italic=True, keep=True)]  # fmt: skip
+    marker = _markers().get(doses.source, "") if doses is not None else ""
+    spans = [Span(f"{phase}, ", italic=True),
+             Span(translate("PrintCalendar", "cycle {cycle}, ").format(cycle=event.cycle), italic=True, keep=True),
+             Span(translate("PrintCalendar", "day {day}").format(day=event.day), italic=True, keep=True)]  # fmt: skip
     return [*spans, Span(marker, italic=True)] if marker else spans
 
 
@@ -129,7 +166,9 @@ def _day_cell(source: CalendarSource, cell: DayCell, in_range: bool, phase_start
         return Cell((), Shade.MUTED)
     day = strong(str(cell.date.day))
     if not in_range:
-        return Cell((paragraph(day, "  ", Span("not on this calendar", italic=True)),), Shade.MUTED)
+        return Cell(
+            (paragraph(day, "  ", Span(translate("PrintCalendar", "not on this calendar"), italic=True)),), Shade.MUTED
+        )
     heading: list[str | Span] = [day]
     texts: list[Paragraph] = []
     treated = False
@@ -146,23 +185,42 @@ def _day_cell(source: CalendarSource, cell: DayCell, in_range: bool, phase_start
             texts.append(_drug_line(source, event))
         elif event.kind is EventKind.RADIOTHERAPY:
             treated = True
-            texts.append(paragraph(strong(f"Radiotherapy: fraction {event.fraction} of {event.fractions_total}")))
+            texts.append(
+                paragraph(
+                    strong(
+                        translate("PrintCalendar", "Radiotherapy: fraction {fraction} of {total}").format(
+                            fraction=event.fraction, total=event.fractions_total
+                        )
+                    )
+                )
+            )
         elif event.kind is EventKind.CHECK:
             note = event.note or ""
-            texts.append(paragraph(BLOOD_TESTS if "go/no-go" in note else f"Check: {note}"))
+            texts.append(
+                paragraph(
+                    translate("PrintCalendar", BLOOD_TESTS)
+                    if "go/no-go" in note
+                    else translate("PrintCalendar", "Check: {note}").format(note=note)
+                )
+            )
         else:
-            texts.append(paragraph(f"Local treatment: {event.note or 'see your team'}"))
+            note = event.note or translate("PrintCalendar", "see your team")
+            texts.append(paragraph(translate("PrintCalendar", "Local treatment: {note}").format(note=note)))
     for moved in sorted({e.moved_from for e in cell.events if e.moved_from is not None}):
-        texts.append(paragraph(f"Moved here from {date_text(moved)}", italic=True))
+        texts.append(
+            paragraph(translate("PrintCalendar", "Moved here from {date}").format(date=date_text(moved)), italic=True)
+        )
     if not treated:
-        texts.append(paragraph(REST_DAY))
+        texts.append(paragraph(translate("PrintCalendar", REST_DAY)))
     for label in cell.labels:
         if label.startswith(CLOSED_PREFIX):
-            texts.append(paragraph(strong(f"Clinic closed: {label.removeprefix(CLOSED_PREFIX)}")))
+            reason = label.removeprefix(CLOSED_PREFIX)
+            texts.append(paragraph(strong(translate("PrintCalendar", "Clinic closed: {reason}").format(reason=reason))))
         elif label == ADJUSTED_WORKING_DAY:
-            texts.append(paragraph("Working day (weekend adjusted)", italic=True))
+            texts.append(paragraph(translate("PrintCalendar", "Working day (weekend adjusted)"), italic=True))
     if phase_starts and cell.phase and group is None:
-        texts.append(paragraph(f"Phase: {source.phase_names.get(cell.phase, cell.phase)}", italic=True))
+        phase = source.phase_names.get(cell.phase, cell.phase)
+        texts.append(paragraph(translate("PrintCalendar", "Phase: {phase}").format(phase=phase), italic=True))
     closed = cell.closed is not None and cell.closed != "weekend"
     return Cell((paragraph(*heading), *texts), Shade.HATCHED if closed else Shade.NONE)
 
@@ -178,8 +236,8 @@ def _month_table(source: CalendarSource, page: MonthPage, span: CalendarRange) -
             cells.append(_day_cell(source, cell, in_range, in_range and cell.phase != previous))
             previous = cell.phase if in_range else previous
         rows.append(tuple(cells))
-    header = tuple(Cell((paragraph(day, bold=True),), Shade.MUTED) for day in WEEKDAYS)
-    caption = paragraph(f"{dt.date(page.year, page.month, 1):%B %Y}", size=14, bold=True)
+    header = tuple(Cell((paragraph(weekday_text(day), bold=True),), Shade.MUTED) for day in range(7))
+    caption = paragraph(month_text(dt.date(page.year, page.month, 1)), size=14, bold=True)
     return Table((1.0,) * 7, tuple(rows), header, caption, min_row_height=36, fill_page=True)
 
 
@@ -200,13 +258,18 @@ def _status(source: CalendarSource, cycles: Sequence[tuple[str, int]]) -> tuple[
     unverified = [d for d in sources if d.source != "verified"]
     if sources and not unverified:
         orders = ", ".join(f"#{d.order_id}" for d in sources)
-        return (
-            True,
-            f"VERIFIED: every dose is from a verified order ({'order' if len(sources) == 1 else 'orders'} {orders})",
-        )
+        if len(sources) == 1:
+            return True, translate(
+                "PrintCalendar", "VERIFIED: every dose is from a verified order (order {orders})"
+            ).format(orders=orders)
+        return True, translate(
+            "PrintCalendar", "VERIFIED: every dose is from a verified order (orders {orders})"
+        ).format(orders=orders)
     if len(unverified) == len(sources):
-        return False, "NOT VERIFIED: no cycle on this calendar has a verified order"
-    return False, f"NOT VERIFIED: {len(unverified)} of {len(sources)} cycles have no verified order"
+        return False, translate("PrintCalendar", "NOT VERIFIED: no cycle on this calendar has a verified order")
+    return False, translate("PrintCalendar", "NOT VERIFIED: {count} of {total} cycles have no verified order").format(
+        count=len(unverified), total=len(sources)
+    )
 
 
 def calendar_document(
@@ -215,9 +278,33 @@ def calendar_document(
     *,
     printed_by: str,
     printed_at: dt.datetime | None = None,
-    chinese: bool = False,
+    language: str | None = None,
 ) -> Document:
-    """The calendar of ``span``: a month grid per page, then the legend."""
+    """The calendar of ``span`` in ``language`` (default: the patient's): a month grid per page, then the legend.
+
+    Its words, dates and weekdays are in that language; each drug carries its Chinese and its English
+    (tall man) name whatever the language, so that either reader and the ward can check it.
+    """
+    with document_language(language or source.patient["language"] or CHINESE) as chosen:
+        return _calendar_document(_named(source), span, printed_by, printed_at, chosen)
+
+
+def _named(source: CalendarSource) -> CalendarSource:
+    """The source with its drugs named in both languages and its phases in the printout's language."""
+    drugs = {
+        drug_id: bilingual(english, source.drug_chinese.get(drug_id, ""))
+        for drug_id, english in source.drug_names.items()
+    }
+    chinese = current_language() == CHINESE
+    phases = {p.id: (p.name.zh if chinese and p.name.zh else p.name.en) for p in source.regimen.phases}
+    return dataclasses.replace(source, drug_names=drugs, phase_names={**source.phase_names, **phases})
+
+
+def _calendar_document(
+    source: CalendarSource, span: CalendarRange, printed_by: str, printed_at: dt.datetime | None, language: str
+) -> Document:
+    if span.phase_id is not None:  # the phase as named in this printout's language
+        span = dataclasses.replace(span, phase=source.phase_names.get(span.phase_id, span.phase))
     pages = calendar_pages(source.plan, source.clinic, span.first, span.last)
     cycles = _cycles_in(source, span)
     verified, status = _status(source, cycles)
@@ -225,16 +312,16 @@ def calendar_document(
     frame = Frame.for_patient(
         patient,
         printed_at=printed_at,
-        title=f"Treatment calendar ({span.label})",
+        title=translate("PrintCalendar", "Treatment calendar ({label})").format(label=span.label),
         regimen=f"{regimen.id} v{regimen.version}",
         status=status,
         verified=verified,
         printed_by=printed_by,
-        record=f"plan #{row['id']}",
+        record=translate("PrintCalendar", "plan #{id}").format(id=row["id"]),
         validity=span.validity,
     )
     sections = [Section((_month_table(source, page, span),)) for page in pages]
-    sections.append(Section(tuple(legend_blocks(source, span.first, span.last, span.label, chinese))))
+    sections.append(Section(tuple(legend_blocks(source, span.first, span.last, span.label))))
     orders = sorted({d.order_id for key in cycles if (d := source.doses.get(key)) and d.order_id is not None})
     audit = {
         "document": "calendar",
@@ -245,5 +332,6 @@ def calendar_document(
         "last": span.last.isoformat(),
         "verified": verified,
         "orders": orders,
+        "language": language,
     }
-    return Document("calendar", frame, tuple(sections), landscape=True, condensed=True, audit=audit)
+    return Document("calendar", frame, tuple(sections), landscape=True, condensed=True, audit=audit, language=language)

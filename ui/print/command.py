@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ui.i18n import LANGUAGES
 from ui.print.document import Paper
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ def add_print_parser(commands: Any) -> None:
     parser.add_argument("--cycle", type=int, help="calendar: only this cycle; worksheet: this cycle's order")
     parser.add_argument("--phase", help="calendar: only this phase (or its --cycle); worksheet: this phase's order")
     parser.add_argument("--paper", choices=[p.value for p in Paper], default="a4", help="paper size (default a4)")
+    parser.add_argument("--language", choices=LANGUAGES, help="calendar: its language (default: the patient's)")
     parser.add_argument("--pdf", required=True, type=Path, metavar="FILE", help="the PDF to write")
     parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="record store (as dosecalc-app --db)")
     parser.add_argument("--user", help="your user name (not for --patient demo)")
@@ -134,7 +136,7 @@ def _document(
     if args.document == "calendar":
         source = calendar_source(store, library, patient_id, load_site_settings().contact_number)
         span = calendar_range(source, phase=args.phase, cycle=args.cycle)
-        return calendar_document(source, span, printed_by=by, chinese=chinese_font_available())
+        return calendar_document(source, span, printed_by=by, language=args.language)
     if demo:
         demo_order(store, library, patient_id, Actor(user.id, user.username), args.cycle or 1, args.phase)
     order = worksheet_source(store, library, patient_id, phase=args.phase, cycle=args.cycle)

@@ -38,8 +38,13 @@ WATERMARK = "DRAFT — NOT VERIFIED — NOT FOR ADMINISTRATION"
 
 
 def date_text(day: dt.date) -> str:
-    """``07 Dec 2026``: the month as a word, never a day/month order that can be misread (K4)."""
-    return f"{day:%d %b %Y}"
+    """``07 Dec 2026`` / ``2026年12月7日``: the month as a word or 月, never a day/month order that can be misread (K4).
+
+    In the language of the printout being built (:func:`ui.i18n.document_language`).
+    """
+    from ui.i18n import date_text as localized_date
+
+    return localized_date(day)
 
 
 class Paper(StrEnum):
@@ -176,3 +181,4 @@ class Document:
     condensed: bool = False  # a narrower face, so that a day's lines fit a calendar cell
     #: Facts for the audit entry of a print (which orders, which dates), never printed from here.
     audit: dict[str, object] = field(default_factory=dict)
+    language: str = "en"  # the words of the page frame (the content is written in it already)

@@ -38,10 +38,10 @@ def render_calendar(
     *,
     printed_by: str,
     printed_at: dt.datetime | None = None,
-    chinese: bool = False,
+    language: str | None = None,
 ) -> tuple[Document, int]:
     """Draw the calendar of ``span`` on ``device``; the document and its number of pages."""
-    document = calendar_document(source, span, printed_by=printed_by, printed_at=printed_at, chinese=chinese)
+    document = calendar_document(source, span, printed_by=printed_by, printed_at=printed_at, language=language)
     return document, render(document, device)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QPaintDevice
 
+from ui.i18n import translate
 from ui.print.document import Block, Cell, Paragraph, Shade, Span, Table, paragraph
 
 __all__ = ["FAMILIES", "Line", "PageItems", "RectItem", "Run", "TextItem", "Typesetter", "font_families", "paginate"]
@@ -25,17 +26,29 @@ FAMILIES = ("DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans")
 
 
 def font_families() -> list[str]:
-    """:data:`FAMILIES`, then an installed Simplified Chinese family if there is one (for Chinese names).
+    """:data:`FAMILIES`, then the bundled Simplified Chinese font (ui/fonts) for every Chinese character.
 
-    Without one, the printouts carry English names only (the builders check
-    :func:`ui.widgets.chinese_font_available`), so no Chinese character is ever drawn as an empty box.
+    The bundled font is named before any installed CJK font, so Chinese prints with the same glyphs and
+    the same line breaks on every machine, and every glyph extracts from the PDF as its own character
+    (see scripts/make_cjk_font.py). Only if it cannot be loaded does an installed one stand in.
     """
-    return [*FAMILIES, *QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)[:1]]
+    from ui.i18n import register_fonts
+
+    bundled = register_fonts()
+    return [
+        *FAMILIES,
+        *([bundled] if bundled else QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)[:1]),
+    ]
 
 
 _TOKENS = re.compile(r"\n|[^\S\n]+|\S+")
 _CELL_PADDING = 2.0  # points
-_CONTINUED = paragraph("(continued)", italic=True)
+
+
+def _continued_mark() -> Paragraph:
+    """ "(continued)" at the top of a split row, in the printout's language."""
+    return paragraph(translate("PrintFrame", "(continued)"), italic=True)
+
 
 FontKey = tuple[float, bool, bool]  # size in points, bold, italic
 
@@ -364,7 +377,7 @@ class _Paginator:
                 taken: list[tuple[float, Line]] = []
                 y = 0.0
                 if not first and lines:
-                    for note in self.ts.wrap(_CONTINUED, width - 2 * self.pad):
+                    for note in self.ts.wrap(_continued_mark(), width - 2 * self.pad):
                         taken.append((y, note))
                         y += note.height
                 while lines and (y + lines[0][1].height <= room or not taken):  # at least a line: progress
@@ -377,7 +390,7 @@ class _Paginator:
 
 
 def _continued(caption: Paragraph) -> Paragraph:
-    spans = (*caption.spans, Span(" (continued)", italic=True))
+    spans = (*caption.spans, Span(translate("PrintFrame", " (continued)"), italic=True))
     return Paragraph(spans, caption.size, caption.space_before, caption.indent, caption.keep_with_next)
 
 

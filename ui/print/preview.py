@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QWidget
 
@@ -21,9 +22,10 @@ from ui.print.jobs import printed_by, record_print
 from ui.print.render import page_layout, render, write_pdf
 from ui.print.sources import calendar_source, worksheet_source
 from ui.print.worksheet import worksheet_document
-from ui.widgets import chinese_font_available
 
 __all__ = ["calendar_for", "export_pdf", "open_print_preview", "worksheet_for"]
+
+translate = QCoreApplication.translate
 
 
 def calendar_for(operations: Operations, *, phase: str | None = None, first: dt.date | None = None,
@@ -33,13 +35,13 @@ def calendar_for(operations: Operations, *, phase: str | None = None, first: dt.
 
     patient, user = operations.patient_id, operations.user
     if patient is None or user is None:
-        operations.message.emit("Print: select a patient and sign in first", True)
+        operations.message.emit(translate("Printing", "Print: select a patient and sign in first"), True)
         return None
 
     def build() -> Document:
         source = calendar_source(operations.store, operations.library, patient, load_site_settings().contact_number)
         span = calendar_range(source, phase=phase, first=first, last=last)
-        return calendar_document(source, span, printed_by=printed_by(user), chinese=chinese_font_available())
+        return calendar_document(source, span, printed_by=printed_by(user))  # in the patient's language
 
     return operations.run(build)
 
@@ -48,7 +50,7 @@ def worksheet_for(operations: Operations) -> Document | None:
     """The worksheet of the selected patient's newest saved order, or None with the reason shown."""
     patient, user = operations.patient_id, operations.user
     if patient is None or user is None:
-        operations.message.emit("Print: select a patient and sign in first", True)
+        operations.message.emit(translate("Printing", "Print: select a patient and sign in first"), True)
         return None
 
     def build() -> Document:
@@ -60,10 +62,12 @@ def worksheet_for(operations: Operations) -> Document | None:
 
 def _record(operations: Operations, document: Document, pages: int, target: str) -> None:
     patient = operations.patient_id
-    what = "calendar" if document.kind == "calendar" else "order worksheet"
+    if document.kind == "calendar":
+        success = translate("Printing", "Printed the calendar: {pages} page(s) ({target})")
+    else:
+        success = translate("Printing", "Printed the order worksheet: {pages} page(s) ({target})")
     operations.run(record_print, operations.store, operations.actor, document, pages, target,
-                   success=f"Printed the {what}: {pages} page{'s' * (pages != 1)} ({target})",
-                   changes=patient)  # fmt: skip
+                   success=success.format(pages=pages, target=target), changes=patient)  # fmt: skip
 
 
 def open_print_preview(
@@ -76,7 +80,7 @@ def open_print_preview(
     size = printer.pageLayout().pageSize()
     paper = Paper.LETTER if size.id() == page_layout(Paper.LETTER, False).pageSize().id() else Paper.A4
     printer.setPageLayout(page_layout(paper, document.landscape))
-    dialog.setWindowTitle(f"Print preview — {document.frame.title}")
+    dialog.setWindowTitle(translate("Printing", "Print preview — {title}").format(title=document.frame.title))
     pages: list[int] = []
     dialog.paintRequested.connect(lambda device: pages.append(render(document, device)))
     dialog.accepted.connect(lambda: _record(operations, document, pages[-1] if pages else 0, "printer"))

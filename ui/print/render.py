@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 
 from dosecalc.errors import InputError
+from ui.i18n import QT_TRANSLATE_NOOP, document_language, translate
 from ui.print.document import WATERMARK, Document, Frame, Paper, Shade, date_text, kept, paragraph, strong
 from ui.print.layout import Line, PageItems, RectItem, TextItem, Typesetter, paginate
 
@@ -41,7 +42,21 @@ _MUTED = QColor(232, 232, 232)
 _HATCH = QColor(150, 150, 150)
 _WHITE = QColor(255, 255, 255)
 _GAP = 6.0  # points between the frame and the content
-_PAGE_NUMBER_SAMPLE = "Page 9999 of 9999"
+_BANNER = QT_TRANSLATE_NOOP("PrintFrame", "DRAFT — NOT VERIFIED — NOT FOR ADMINISTRATION")
+assert _BANNER == WATERMARK
+#: The diagonal DRAFT words, two lines (the banner in the header says WATERMARK in full).
+_WATERMARK_LINES = (
+    QT_TRANSLATE_NOOP("PrintFrame", "DRAFT — NOT VERIFIED —"),
+    QT_TRANSLATE_NOOP("PrintFrame", "NOT FOR ADMINISTRATION"),
+)
+
+
+def _t(text: str) -> str:
+    return translate("PrintFrame", text)
+
+
+def _page_number(number: int, total: int) -> str:
+    return translate("PrintFrame", "Page {number} of {total}").format(number=number, total=total)
 
 
 def page_layout(paper: Paper, landscape: bool) -> QPageLayout:
@@ -65,27 +80,38 @@ def _frame_lines(ts: Typesetter, frame: Frame, width: float) -> _FrameLines:
     rule = ts.px(1.0)
     banner: list[Line] = []
     if not frame.verified:
-        banner = ts.wrap(paragraph(WATERMARK, size=12, bold=True), width - ts.px(12))
+        banner = ts.wrap(paragraph(_t(_BANNER), size=12, bold=True), width - ts.px(12))
     born = date_text(frame.date_of_birth)
     identity = paragraph(
         strong(frame.patient_name),
         " ",
-        kept(f"· Hospital number {frame.hospital_number}", bold=True),  # a line never ends with "·"
+        kept(
+            translate("PrintFrame", "· Hospital number {number}").format(number=frame.hospital_number), bold=True
+        ),  # never ends with "·"
         " ",
-        kept(f"· Born {born}"),
+        kept(translate("PrintFrame", "· Born {date}").format(date=born)),
         size=12,
     )
-    about = paragraph(strong(frame.title), f" · Regimen {frame.regimen} · Status: ", strong(frame.status))
+    about = paragraph(
+        strong(frame.title),
+        translate("PrintFrame", " · Regimen {regimen} · Status: ").format(regimen=frame.regimen),
+        strong(frame.status),
+    )
     header = ts.wrap(identity, width) + ts.wrap(about, width)
     banner_height = sum(line.height for line in banner) + (ts.px(8) if banner else 0.0)
     header_height = banner_height + sum(line.height for line in header) + rule
-    number_width = ts.width((10.0, True, False), _PAGE_NUMBER_SAMPLE) + ts.px(8)
+    number_width = ts.width((10.0, True, False), _page_number(9999, 9999)) + ts.px(8)
     footer_text = paragraph(
-        kept(f"Printed {date_text(frame.printed_at.date())} {frame.printed_at:%H:%M}"),
-        f" by {frame.printed_by} · ",
+        kept(
+            translate("PrintFrame", "Printed {date} {time}").format(
+                date=date_text(frame.printed_at.date()), time=f"{frame.printed_at:%H:%M}"
+            )
+        ),
+        translate("PrintFrame", " by {user} · ").format(user=frame.printed_by),
         kept(f"DoseCalc {frame.app_version}"),
-        f" · {frame.record} · {frame.validity} · current only when printed"
-        + (" · DEMO: invented patient, never for treatment" if frame.demo else ""),
+        f" · {frame.record} · {frame.validity} · "
+        + translate("PrintFrame", "current only when printed")
+        + (translate("PrintFrame", " · DEMO: invented patient, never for treatment") if frame.demo else ""),
     )
     footer = ts.wrap(footer_text, width)
     # "Page x of y" goes at the right of the last line when it fits there, else on a line of its own.
@@ -175,8 +201,8 @@ def _draw_frame(out: _Painter, frame: Frame, lines: _FrameLines, area: QRectF, n
     for line in lines.footer:
         out.line(area.left(), y, line)
         y += line.height
-    number_line = ts.wrap(paragraph(strong(f"Page {number} of {total}")), lines.page_number_width)[0]
-    number_width = ts.width((10.0, True, False), f"Page {number} of {total}")
+    number_line = ts.wrap(paragraph(strong(_page_number(number, total))), lines.page_number_width)[0]
+    number_width = ts.width((10.0, True, False), _page_number(number, total))
     out.line(area.right() - number_width, y - lines.footer[-1].height, number_line)
 
 
@@ -184,9 +210,9 @@ def _watermark(ts: Typesetter) -> QPainterPath:
     """The DRAFT words as outlines (shapes, not text: the banner in the header is the text)."""
     font = QFont(ts.font((40.0, True, False)))
     path = QPainterPath()
-    first, second = WATERMARK.split(" — NOT FOR ")
-    path.addText(QPointF(0, 0), font, f"{first} —")
-    path.addText(QPointF(0, ts.metrics((40.0, True, False)).lineSpacing()), font, f"NOT FOR {second}")
+    first, second = (_t(line) for line in _WATERMARK_LINES)
+    path.addText(QPointF(0, 0), font, first)
+    path.addText(QPointF(0, ts.metrics((40.0, True, False)).lineSpacing()), font, second)
     return path
 
 
@@ -208,6 +234,11 @@ def _draw_watermark(painter: QPainter, path: QPainterPath, area: QRectF) -> None
 
 def render(document: Document, device: QPagedPaintDevice) -> int:
     """Draw every page of ``document`` on ``device`` (its page layout as set); return the number of pages."""
+    with document_language(document.language):
+        return _render(document, device)
+
+
+def _render(document: Document, device: QPagedPaintDevice) -> int:
     ts = Typesetter(device, condensed=document.condensed)
     pixels = device.pageLayout().paintRectPixels(device.logicalDpiY())
     area = QRectF(0, 0, pixels.width(), pixels.height())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import RowMapping
@@ -86,6 +86,7 @@ class CalendarSource:
     doses: Mapping[tuple[str, int], CycleDoses]
     lines: tuple[tuple[str, DrugLine], ...]  # (phase id, line) of every drug line the plan's choices select
     contact_number: str
+    drug_chinese: Mapping[str, str] = field(default_factory=dict)  # drug id → Chinese name
 
 
 def current_plan(store: Store, patient_id: int) -> RowMapping:
@@ -185,6 +186,7 @@ def calendar_source(store: Store, library: Library, patient_id: int, contact_num
         doses,
         _selected_lines(regimen, plan),
         contact_number,
+        {drug.id: drug.zh for drug in library.catalogue.drugs},
     )
 
 

@@ -269,7 +269,14 @@ def _status(source: WorksheetSource) -> tuple[bool, str]:
 
 
 def worksheet_document(source: WorksheetSource, *, printed_by: str, printed_at: dt.datetime | None = None) -> Document:
-    """The worksheet of one saved order (portrait)."""
+    """The worksheet of one saved order (portrait), in English: the pharmacists' record of the calculation."""
+    from ui.i18n import document_language
+
+    with document_language("en"):
+        return _worksheet_document(source, printed_by, printed_at)
+
+
+def _worksheet_document(source: WorksheetSource, printed_by: str, printed_at: dt.datetime | None) -> Document:
     order, patient, plan = source.order, source.patient, source.plan_row
     phase = source.regimen.phase(order["phase"]).name.en if source.regimen else order["phase"]
     verified, status = _status(source)
