@@ -427,12 +427,15 @@ def test_settings_default_when_absent_and_database_url_from_the_site(
     monkeypatch.delenv("DOSECALC_DATABASE_URL", raising=False)
     assert load_site_settings() == SiteSettings()
     save_site_settings(SiteSettings(database_url="sqlite:///site/dosecalc.sqlite3"))
+    from dosecalc.store.db import resolve_url
     from ui.app import _database_url
 
-    assert _database_url(None) == "sqlite:///site/dosecalc.sqlite3"
-    assert _database_url("sqlite:///given") == "sqlite:///given"
+    # The store resolves the site's URL itself, so the window and the command line reach the same database.
+    assert _database_url(None) is None
+    assert resolve_url(_database_url(None)) == "sqlite:///site/dosecalc.sqlite3"
+    assert resolve_url(_database_url("sqlite:///given")) == "sqlite:///given"
     monkeypatch.setenv("DOSECALC_DATABASE_URL", "sqlite:///from-environment")
-    assert _database_url(None) is None  # the store reads the environment variable itself
+    assert resolve_url(None) == "sqlite:///from-environment"  # the environment comes before the site
 
 
 def test_placeholder_tab_text_names_what_to_do(window: MainWindow) -> None:
