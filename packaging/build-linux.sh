@@ -58,18 +58,25 @@ cp -a "$dist/dosecalc" "$stage/opt/dosecalc"
 # Site settings live in /etc/opt/dosecalc (FHS: configuration of an /opt package), where dpkg keeps the
 # administrator's edits across upgrades (conffiles); /opt/dosecalc/site points there, so the app finds
 # its site folder beside the programs on Linux as on Windows.
+# The link is relative so that the package also works unpacked under another root (dpkg-deb -x, the tests).
 mv "$stage/opt/dosecalc/site" "$stage/etc/opt/dosecalc"
-ln -s /etc/opt/dosecalc "$stage/opt/dosecalc/site"
+ln -s ../../etc/opt/dosecalc "$stage/opt/dosecalc/site"
 ln -s /opt/dosecalc/dosecalc "$stage/usr/bin/dosecalc"
 ln -s /opt/dosecalc/dosecalc-app "$stage/usr/bin/dosecalc-app"
 install -m 0644 packaging/linux/dosecalc.desktop "$stage/usr/share/applications/dosecalc.desktop"
 (cd "$stage/etc/opt/dosecalc" && find . -type f -printf '/etc/opt/dosecalc/%P\n' | sort) >"$stage/DEBIAN/conffiles"
 installed_kb="$(du -sk --apparent-size "$stage" --exclude=DEBIAN | cut -f1)"
-sed -e "s/@VERSION@/$version/" -e "s/@INSTALLED_SIZE@/$installed_kb/" packaging/linux/control >"$stage/DEBIAN/control"
+# The libraries Qt needs from the system (OpenGL/EGL, xcb, Wayland) are in packaging/linux/control; the
+# rest is bundled. The bundled binaries need the glibc they were built against, or newer: say which.
+glibc="$(find "$dist/dosecalc" -type f \( -name '*.so*' -o -name 'dosecalc*' \) -exec objdump -T {} + 2>/dev/null |
+    grep -oE 'GLIBC_2\.[0-9]+' | sort -t. -k2,2n -u | tail -1 | cut -d_ -f2)"
+sed -e "s/@VERSION@/$version/" -e "s/@INSTALLED_SIZE@/$installed_kb/" -e "s/@GLIBC@/$glibc/" \
+    packaging/linux/control >"$stage/DEBIAN/control"
 # Ordinary users read, only root writes: directories 0755, files 0644, programs and libraries as built.
 find "$stage" -type d -exec chmod 0755 {} +
 find "$stage/etc" "$stage/usr/share" "$stage/DEBIAN" -type f -exec chmod 0644 {} +
 chmod -R go-w "$stage/opt"
 deb="$dist/dosecalc_${version}_amd64.deb"
-dpkg-deb --root-owner-group -Zxz -z6 --build "$stage" "$deb" >/dev/null
+# gzip: every dpkg reads it (zstd needs dpkg 1.21.18), and it packs in seconds where xz takes minutes.
+dpkg-deb --root-owner-group -Zgzip -z6 --build "$stage" "$deb" >/dev/null
 echo "package: $deb ($(du -h "$deb" | cut -f1))"

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Regenerate the lock files (exact versions with sha256 hashes) from pyproject.toml and
 # packaging/build-requirements.in, for CPython 3.11 on Linux x86_64 and on Windows x86_64.
+# Linux: wheels for glibc 2.34 and newer (manylinux_2_34), as the build machine (Debian 12, glibc 2.36)
+# runs and as the test suite uses (PySide6 6.10 and later ship only manylinux_2_34 wheels); the bundle
+# needs the build machine's glibc or newer anyway, and the .deb says so (packaging/build-linux.sh).
 #
 #   packaging/lock.sh            # rewrite the four lock files
 #   packaging/lock.sh --upgrade  # also move every pin to the newest version the ranges allow
@@ -40,8 +43,8 @@ compile() {  # compile OUTPUT PLATFORM INPUT...
     rm -f "$output.tmp"
 }
 
-compile packaging/requirements-linux.lock x86_64-manylinux_2_28 pyproject.toml
+compile packaging/requirements-linux.lock x86_64-manylinux_2_34 pyproject.toml
 compile packaging/requirements-win.lock x86_64-pc-windows-msvc pyproject.toml "$windows_extra"
-compile packaging/build-linux.lock x86_64-manylinux_2_28 packaging/build-requirements.in
+compile packaging/build-linux.lock x86_64-manylinux_2_34 packaging/build-requirements.in
 compile packaging/build-win.lock x86_64-pc-windows-msvc packaging/build-requirements.in
 echo "lock files written: packaging/{requirements,build}-{linux,win}.lock"
