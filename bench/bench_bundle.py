@@ -167,8 +167,9 @@ def main() -> int:
     if "deb" in size:
         print(f"  package {size['deb']}: {size['deb_bytes'] / mb:.1f} MB")
     frozen, source, bare = startup["frozen_startup_s"], startup["source_startup_s"], startup["bare_startup_s"]
-    print(f"start to window, frozen: median {frozen['median']:.3f} s (min {frozen['min']:.3f}, max "
-          f"{frozen['max']:.3f}; first run, cold pint cache {startup['frozen_first_run_s']:.3f} s); goal ≤ 1.5 s")  # fmt: skip
+    cold = startup["frozen_first_run_s"]
+    print(f"start to window, frozen: median {frozen['median']:.3f} s (min {frozen['min']:.3f}, "
+          f"max {frozen['max']:.3f}; first run, cold pint cache {cold:.3f} s); goal ≤ 1.5 s")  # fmt: skip
     print(f"  from source: median {source['median']:.3f} s; bare PySide6 window: median {bare['median']:.3f} s; "
           f"frozen / bare = {startup['frozen_ratio_to_bare']:.2f}×")  # fmt: skip
     if args.json:
