@@ -1,7 +1,8 @@
 """``dosecalc-app --self-test``: prove that this installation works on this PC, offline, in a few seconds.
 
 Run after installing on a ward PC (the Windows installer runs it itself) and in CI against the frozen
-bundle. Each check prints one line, ``ok    name: what was found`` or ``FAIL  name: why``; the exit status
+bundle. Each check prints one line (to ``%TEMP%\\dosecalc-self-test.txt`` when the Windows window
+program has no standard output), ``ok    name: what was found`` or ``FAIL  name: why``; the exit status
 is 0 when every check passed and 1 when any failed. Nothing is written outside a temporary folder, and
 no network is used (the PostgreSQL check loads the driver without connecting).
 
@@ -249,8 +250,16 @@ CHECKS = (
 )
 
 
+#: Where the report goes when there is no standard output (the Windows window program started without a
+#: console or a redirection, e.g. from Explorer).
+REPORT_FILE = "dosecalc-self-test.txt"
+
+
 def run_self_test(application: Callable[[], Any], out: TextIO | None = None) -> int:
     """Run every check (``application`` makes the offscreen QApplication); 0 when all passed, else 1."""
+    if out is None and sys.stdout is None:
+        with (Path(tempfile.gettempdir()) / REPORT_FILE).open("w", encoding="utf-8") as report:
+            return run_self_test(application, report)
     out = out or sys.stdout
     from dosecalc import __version__
     from dosecalc.install import installation_folder

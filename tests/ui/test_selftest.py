@@ -119,3 +119,15 @@ def test_pdf_page_count_plain_and_compressed() -> None:
     compressed = b"%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /Filter /FlateDecode >>\nstream\n" + hidden + b"\nendstream"
     assert _pdf_pages(compressed) == 7
     assert _pdf_pages(b"%PDF-1.4\nno pages here\n%%EOF") == 0
+
+
+def test_without_standard_output_the_report_goes_to_a_file(
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The Windows window program started from Explorer has no standard output (sys.stdout is None).
+    monkeypatch.setattr(selftest.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(selftest.sys, "stdout", None)
+    status = main(["--self-test"])
+    assert status == 0
+    lines = (tmp_path / "dosecalc-self-test.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[-1] == "self-test passed"
