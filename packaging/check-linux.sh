@@ -28,6 +28,10 @@ clean() {  # run a command as on a ward PC: nothing of this shell's environment
 echo "== the bundle, in a clean environment"
 [[ -x "$bundle/dosecalc-app" && -x "$bundle/dosecalc" ]] || fail "no bundle in $bundle: run packaging/build-linux.sh"
 clean "$bundle/dosecalc-app" --self-test
+# A home folder that cannot be written (a locked-down PC): pint then works without its cache.
+env -i PATH=/usr/bin:/bin HOME=/nonexistent LANG=C.UTF-8 "$bundle/dosecalc-app" --self-test >/dev/null ||
+    fail "the self-test needs a writable home folder"
+echo "ok    frozen self-test with an unwritable home folder"
 [[ "$(clean "$bundle/dosecalc" --version)" == "dosecalc $version" ]] || fail "dosecalc --version is not $version"
 dose="$(clean "$bundle/dosecalc" carboplatin --auc 5 --age 64 --sex male --weight "61 kg" --creatinine "78 µmol/L")"
 grep -qx "Carboplatin dose: 489.9 mg" <<<"$dose" || fail "frozen dosecalc carboplatin: expected 489.9 mg, got: $(head -1 <<<"$dose")"
