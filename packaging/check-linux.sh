@@ -28,8 +28,8 @@ clean() {  # run a command as on a ward PC: nothing of this shell's environment
 echo "== the bundle, in a clean environment"
 [[ -x "$bundle/dosecalc-app" && -x "$bundle/dosecalc" ]] || fail "no bundle in $bundle: run packaging/build-linux.sh"
 clean "$bundle/dosecalc-app" --self-test
-# A home folder that cannot be written (a locked-down PC): pint then works without its cache.
-env -i PATH=/usr/bin:/bin HOME=/nonexistent LANG=C.UTF-8 "$bundle/dosecalc-app" --self-test >/dev/null ||
+# A home folder that cannot be made or written, even by root (a locked-down PC): pint works without its cache.
+env -i PATH=/usr/bin:/bin HOME=/proc/dosecalc-home LANG=C.UTF-8 "$bundle/dosecalc-app" --self-test >/dev/null ||
     fail "the self-test needs a writable home folder"
 echo "ok    frozen self-test with an unwritable home folder"
 [[ "$(clean "$bundle/dosecalc" --version)" == "dosecalc $version" ]] || fail "dosecalc --version is not $version"
