@@ -1,4 +1,4 @@
-"""Site defaults: the ward's own choices, kept in one JSON file in the user's configuration folder.
+"""Site defaults: the ward's own choices, kept in one JSON file (see :func:`site_settings_path`).
 
 A site changes the closure country, the maximum rounding deviation, the creatinine floor, the GFR cap,
 the 24-hour contact number printed on calendars, the database URL and (in the file) the plausibility
@@ -25,6 +25,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from dosecalc.errors import DoseCalcError, InputError
+from dosecalc.install import installed_site_settings
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
 
 __all__ = [
@@ -56,10 +57,19 @@ SITE_SETTINGS_VARIABLE = "DOSECALC_SITE_SETTINGS"
 
 
 def site_settings_path() -> Path:
-    """``DOSECALC_SITE_SETTINGS`` if set, else ``site.json`` in the user's configuration folder."""
+    """Where the site settings are read and written.
+
+    ``DOSECALC_SITE_SETTINGS`` if set; else, in an installed bundle with a site folder, ``site/site.json``
+    beside the programs (:mod:`dosecalc.install`: the ward's file, which only an administrator can change,
+    so one user cannot change another's rounding or database); else ``site.json`` in the user's
+    configuration folder.
+    """
     named = os.environ.get(SITE_SETTINGS_VARIABLE)
     if named:
         return Path(named)
+    installed = installed_site_settings()
+    if installed is not None:
+        return installed
     return Path(platformdirs.user_config_dir("DoseCalc", appauthor=False)) / "site.json"
 
 

@@ -3,6 +3,7 @@
 Usage::
 
     dosecalc-app [--db URL]
+    dosecalc-app --self-test
     dosecalc-app [--db URL] screenshot FILE.png [--patient demo] [--tab doses|calendar|ledger] [--size 1366x768]
     dosecalc-app [--db URL] print calendar|worksheet --patient HOSPITAL_NUMBER|demo [--cycle N] [--phase P]
                  [--paper a4|letter] --pdf FILE
@@ -16,7 +17,7 @@ administrator or to open the demonstration (:mod:`dosecalc.store.demo`).
 unless ``--db`` is given, writes the PNG and exits 0 (2 with one line on stderr when it cannot).
 ``print`` writes the nurse's calendar or the pharmacist's worksheet as a PDF the same way (see
 :mod:`ui.print.command`). ``--measure-startup`` is for ``bench/bench_gui.py``: it prints when the main
-window first painted.
+window first painted. ``--self-test`` checks an installation (:mod:`ui.selftest`).
 """
 
 from __future__ import annotations
@@ -204,6 +205,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="URL", help="record store (default: DOSECALC_DATABASE_URL, the site "
                         "setting, or the SQLite file in your data folder)")  # fmt: skip
+    parser.add_argument("--self-test", action="store_true", help="check this installation offscreen (regimens, a "
+                        "known order, the record store, a calendar PDF), print one line per check and exit "
+                        "0 if all passed, 1 if not")  # fmt: skip
     parser.add_argument("--measure-startup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--measure-patient", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -223,7 +227,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _application(offscreen: bool = False, language: str | None = None) -> QApplication:
-    if offscreen and "QT_QPA_PLATFORM" not in os.environ:
+    if offscreen and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -356,13 +360,8 @@ def _measure_startup(args: argparse.Namespace) -> int:
 
 
 def _database_url(given: str | None) -> str | None:
-    """``--db``, then the environment variable, then the site setting (the store falls back to its default)."""
-    from dosecalc.site import load_site_settings
-    from dosecalc.store.db import DATABASE_URL_VARIABLE
-
-    if given or os.environ.get(DATABASE_URL_VARIABLE):
-        return given
-    return load_site_settings().database_url or None
+    """``--db`` as given: the store resolves the rest (the environment, the site setting, the SQLite default)."""
+    return given
 
 
 def sign_in(store: Store, library: Callable[[], Library]) -> User | None:
@@ -411,6 +410,10 @@ def _run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.self_test:
+        from ui.selftest import run_self_test
+
+        return run_self_test(lambda: _application(offscreen=True))
     if args.command == "screenshot":
         return _screenshot(args)
     if args.command == "print":

@@ -3,10 +3,13 @@
 The dialog only presents and collects: every value is checked by the core's own parser when OK is
 pressed, and a refusal is shown next to the field it names. The file is written by
 :func:`dosecalc.site.save_site_settings`; a changed database URL takes effect at the next start.
+On an installed ward PC the file is the administrator's (``site/site.json`` beside the programs): a user
+who cannot write it sees the values read-only, with where they come from.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -74,6 +77,16 @@ def _label(name: str, english: str) -> str:
     return translate("SettingsDialog", _LABELS[name]) if name in _LABELS else english
 
 
+def writable(path: Path) -> bool:
+    """Whether this user may write the settings file (or create it, in a folder that exists or can be made)."""
+    if path.exists():
+        return os.access(path, os.W_OK)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
+
+
 class SettingsDialog(QDialog):
     """Edit the site settings; :attr:`settings` holds the saved result after ``accept``."""
 
@@ -127,12 +140,24 @@ class SettingsDialog(QDialog):
         note = QLabel(translate("SettingsDialog", "A changed database URL takes effect at the next start."))
         note.setWordWrap(True)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        restore = buttons.addButton(
-            translate("SettingsDialog", "Restore defaults"), QDialogButtonBox.ButtonRole.ResetRole
-        )
-        restore.clicked.connect(self._restore_defaults)
-        buttons.accepted.connect(self.accept)
+        self.read_only = not writable(self._path)
+        if self.read_only:
+            note.setText(
+                translate(
+                    "SettingsDialog",
+                    "These are the ward's settings, in {0}. Only an administrator of this PC can change them.",
+                ).format(self._path)
+            )
+            for edit in self.edits.values():
+                edit.setReadOnly(True)
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        else:
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            restore = buttons.addButton(
+                translate("SettingsDialog", "Restore defaults"), QDialogButtonBox.ButtonRole.ResetRole
+            )
+            restore.clicked.connect(self._restore_defaults)
+            buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)

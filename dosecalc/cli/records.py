@@ -760,7 +760,9 @@ def _cmd_restore(args: argparse.Namespace) -> tuple[Payload, list[str]]:
 def _common(p: Parser, *, writes: bool) -> None:
     p.allow_abbrev = False  # "--pass" must never quietly mean --password-file
     p.add_argument(
-        "--db", help="database URL (default: DOSECALC_DATABASE_URL, else the SQLite file in your data folder)"
+        "--db",
+        help="database URL (default: DOSECALC_DATABASE_URL, else the site settings' database URL, "
+        "else the SQLite file in your data folder)",
     )
     if writes:
         p.add_argument("--user", help="your user name: every change is signed with it in the audit trail")

@@ -2,9 +2,9 @@
 
 The shipped library is the ``regimens`` data package (a folder of TOML files),
 found through :mod:`importlib.resources`, so a source checkout, an installed
-wheel and a frozen app find it the same way. A site directory (a setting, or
-``DOSECALC_SITE_REGIMENS``) adds files and overrides shipped regimens by id;
-every version stays reachable by (id, version) so that a plan pinned to a
+wheel and a frozen app find it the same way. A site directory (``--site-regimens``,
+``DOSECALC_SITE_REGIMENS``, or an installed bundle's ``site/regimens`` folder) adds
+files and overrides shipped regimens by id; every version stays reachable by (id, version) so that a plan pinned to a
 version keeps it.
 
 A file that fails validation is refused with one problem per error, naming the
@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from dosecalc.install import installed_site_regimens
 from dosecalc.regimen.model import Catalogue, Regimen, Status
 
 __all__ = ["CATALOGUE_FILE", "Library", "Problem", "load_library", "shipped_directory", "validate_paths"]
@@ -184,6 +185,8 @@ def load_library(site_directory: Path | None = None) -> Library:
     """The shipped library plus the site's files; invalid files are left out and reported."""
     if site_directory is None and os.environ.get(SITE_ENVIRONMENT_VARIABLE):
         site_directory = Path(os.environ[SITE_ENVIRONMENT_VARIABLE])
+    if site_directory is None:
+        site_directory = installed_site_regimens()  # an installed bundle's site/regimens, when there is one
     catalogue = _shipped_catalogue()
     problems: list[Problem] = []
     directories = [shipped_directory()] + ([site_directory] if site_directory is not None else [])

@@ -1,8 +1,8 @@
 """Opening the record store: SQLite by default, PostgreSQL by URL; migrations with a backup first.
 
-Which database: ``--db URL``, else ``DOSECALC_DATABASE_URL``, else a SQLite file in the user's data
-directory. Choose PostgreSQL when several ward PCs share patients: SQLite's locking is not safe on a
-network share (medication-safety J2).
+Which database: ``--db URL``, else ``DOSECALC_DATABASE_URL``, else the site settings' database URL, else
+a SQLite file in the user's data directory. Choose PostgreSQL when several ward PCs share patients:
+SQLite's locking is not safe on a network share (medication-safety J2).
 
 SQLite is opened in WAL mode with ``synchronous=FULL`` (WAL with NORMAL can lose committed
 transactions on power loss, and every transaction here writes an audit entry) and every write
@@ -51,9 +51,19 @@ def default_url() -> str:
     return f"sqlite:///{folder / 'dosecalc.sqlite3'}"
 
 
+def _site_url() -> str:
+    from dosecalc.site import load_site_settings  # here: the site settings check their URL with resolve_url
+
+    return load_site_settings().database_url
+
+
 def resolve_url(url: str | None = None) -> str:
-    """``--db`` first, then ``DOSECALC_DATABASE_URL``, then the SQLite file in the user's data directory."""
-    chosen = url or os.environ.get(DATABASE_URL_VARIABLE) or default_url()
+    """``--db`` first, then ``DOSECALC_DATABASE_URL``, then the site setting, then the user's SQLite file.
+
+    The site setting (:mod:`dosecalc.site`; on an installed ward PC the administrator's ``site/site.json``)
+    is how every PC of a ward reaches the shared PostgreSQL server, for the window and the command line alike.
+    """
+    chosen = url or os.environ.get(DATABASE_URL_VARIABLE) or _site_url() or default_url()
     try:
         parsed = make_url(chosen)
     except ArgumentError:

@@ -402,6 +402,35 @@ def test_settings_dialog_marks_defaults_and_saves_only_changes(qtbot, tmp_path: 
     assert loaded.clinic().country == "CN"
 
 
+def test_settings_dialog_is_read_only_on_a_file_this_user_cannot_write(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    import ui.settings
+
+    path = tmp_path / "site" / "site.json"  # as an installed PC's site/site.json, owned by the administrator
+    path.parent.mkdir()
+    path.write_text('{"schema_version": 1, "contact_number": "+86 25 1234 5678"}', encoding="utf-8")
+    writes = {str(path)}
+    monkeypatch.setattr(ui.settings.os, "access", lambda name, mode: not (mode & os.W_OK and str(name) in writes))
+    dialog = SettingsDialog(load_site_settings(path), path)
+    qtbot.addWidget(dialog)
+    assert dialog.read_only
+    assert all(edit.isReadOnly() for edit in dialog.edits.values())
+    assert dialog.edits["contact_number"].text() == "+86 25 1234 5678"
+    labels = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert f"These are the ward's settings, in {path}. Only an administrator" in labels
+    boxes = dialog.findChildren(QDialogButtonBox)
+    assert [button.text().replace("&", "") for button in boxes[0].buttons()] == ["Close"]
+    writes.clear()  # an administrator may write it
+    assert not SettingsDialog(load_site_settings(path), path).read_only
+    writes.add(str(tmp_path))  # a missing file in a folder this user cannot write: read-only too
+    assert ui.settings.writable(tmp_path / "absent" / "site.json") is False
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
@@ -427,12 +456,15 @@ def test_settings_default_when_absent_and_database_url_from_the_site(
     monkeypatch.delenv("DOSECALC_DATABASE_URL", raising=False)
     assert load_site_settings() == SiteSettings()
     save_site_settings(SiteSettings(database_url="sqlite:///site/dosecalc.sqlite3"))
+    from dosecalc.store.db import resolve_url
     from ui.app import _database_url
 
-    assert _database_url(None) == "sqlite:///site/dosecalc.sqlite3"
-    assert _database_url("sqlite:///given") == "sqlite:///given"
+    # The store resolves the site's URL itself, so the window and the command line reach the same database.
+    assert _database_url(None) is None
+    assert resolve_url(_database_url(None)) == "sqlite:///site/dosecalc.sqlite3"
+    assert resolve_url(_database_url("sqlite:///given")) == "sqlite:///given"
     monkeypatch.setenv("DOSECALC_DATABASE_URL", "sqlite:///from-environment")
-    assert _database_url(None) is None  # the store reads the environment variable itself
+    assert resolve_url(None) == "sqlite:///from-environment"  # the environment comes before the site
 
 
 def test_placeholder_tab_text_names_what_to_do(window: MainWindow) -> None:

@@ -2313,6 +2313,10 @@ no maximum set</source>
         <translation>更改的数据库 URL 在下次启动时生效。</translation>
     </message>
     <message>
+        <source>These are the ward's settings, in {0}. Only an administrator of this PC can change them.</source>
+        <translation>这些是病区的设置，保存在 {0}。只有本机管理员可以修改。</translation>
+    </message>
+    <message>
         <source>Restore defaults</source>
         <translation>恢复默认</translation>
     </message>
