@@ -68,7 +68,7 @@ install -m 0644 packaging/linux/dosecalc.desktop "$stage/usr/share/applications/
 installed_kb="$(du -sk --apparent-size "$stage" --exclude=DEBIAN | cut -f1)"
 # The libraries Qt needs from the system (OpenGL/EGL, xcb, Wayland) are in packaging/linux/control; the
 # rest is bundled. The bundled binaries need the glibc they were built against, or newer: say which.
-glibc="$(find "$dist/dosecalc" -type f \( -name '*.so*' -o -name 'dosecalc*' \) -exec objdump -T {} + 2>/dev/null |
+glibc="$(find "$dist/dosecalc" -type f \( -name '*.so*' -o -name dosecalc -o -name dosecalc-app \) -exec objdump -T {} + 2>/dev/null |
     grep -oE 'GLIBC_2\.[0-9]+' | sort -t. -k2,2n -u | tail -1 | cut -d_ -f2)"
 sed -e "s/@VERSION@/$version/" -e "s/@INSTALLED_SIZE@/$installed_kb/" -e "s/@GLIBC@/$glibc/" \
     packaging/linux/control >"$stage/DEBIAN/control"

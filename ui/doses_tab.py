@@ -809,12 +809,25 @@ class DosesTab(i18n.Retranslating, QWidget):
         self._payload = json.loads(json.dumps(order_payload(order, given), default=str)) if order else None
         selected = self._selected_drug()
         self.dose_model.set_order(order)
+        self._fit_table()
         self._select_drug(selected)
         self.flag_model.set_flags(tuple(dict.fromkeys(flags)), self._reasons)
         self._show_summary()
         self._show_policy_summary()
         self._show_state()
         self.last_recompute_ms = (time.perf_counter() - started) * 1000
+
+    def _fit_table(self) -> None:
+        """Keep every dose line in view (up to eight): a line scrolled out of sight is a dose not checked.
+
+        Routes wrap in Chinese, so each row is given room for two lines of text whatever the column widths
+        are when this runs (before the first show they are not known yet).
+        """
+        table = self.table
+        rows = max(min(self.dose_model.rowCount(), 8), 2)
+        row = 2 * table.fontMetrics().lineSpacing() + 10
+        header = table.horizontalHeader().sizeHint().height()
+        table.setMinimumHeight(header + rows * row + 2 * table.frameWidth())
 
     def _selected_drug(self) -> str | None:
         line = self.dose_model.line(self.table.currentIndex().row())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QLabel, QStyle, QTextBrowser, QVBoxLayout, QWidget
 
 from dosecalc.display import format_quantity
@@ -102,7 +102,7 @@ class PreparationPanel(QGroupBox):
             v["flags"] = "\n".join(flag.render() for flag in made.flags)
             return
         per_day = self.tr(" — one each day, on {0} days").format(made.days) if made.days > 1 else ""
-        v["container"] = f"{_container_text(self, made.container)}{per_day}"
+        v["container"] = f"{_container_text(made.container)}{per_day}"
         if made.vials is not None:
             waste = self.tr("waste {0}").format(format_quantity(made.vials.waste, 2))
             kept = (
@@ -173,12 +173,15 @@ def _wrapped_label(name: str, *, bold: bool = False) -> QLabel:
     return label
 
 
-def _container_text(widget: QWidget, container: Container) -> str:
+def _container_text(container: Container) -> str:
+    # translate() with the panel's context: lupdate files a bare ``widget.tr`` under "widget", which
+    # PySide looks up under the class name at run time, so the translation would never be found.
+    translate = QCoreApplication.translate
     return {
-        Container.BAG: widget.tr("infusion bag"),
-        Container.PUMP: widget.tr("ambulatory pump"),
-        Container.SYRINGE: widget.tr("syringe (undiluted bolus)"),
-        Container.NONE: widget.tr("none: dispensed, not prepared"),
+        Container.BAG: translate("PreparationPanel", "infusion bag"),
+        Container.PUMP: translate("PreparationPanel", "ambulatory pump"),
+        Container.SYRINGE: translate("PreparationPanel", "syringe (undiluted bolus)"),
+        Container.NONE: translate("PreparationPanel", "none: dispensed, not prepared"),
     }[container]
 
 

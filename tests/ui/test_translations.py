@@ -88,6 +88,20 @@ def test_every_visible_string_in_ui_is_marked_for_translation() -> None:
     assert not found, "\n".join(found)
 
 
+def test_tr_is_only_called_on_self() -> None:
+    """``other.tr(...)`` is filed by lupdate under the variable's name but looked up under the object's class
+    at run time, so its translation is never found; ``translate("Context", ...)`` is the form to use."""
+    import re
+
+    calls = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted(UI.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\b(?!self\b)\w+\.tr\(", line)
+    ]
+    assert calls == []
+
+
 def test_the_scanner_catches_an_unmarked_string(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     bad = 'label.setText("Save the plan")\nlabel.setText(f"Order {n} saved")\nlabel.setText(translate("X", "Fine"))\n'

@@ -1763,6 +1763,22 @@ no maximum set</source>
         <source>✖ {0} — OUT OF RANGE ({1})</source>
         <translation>✖ {0} — 超出范围（{1}）</translation>
     </message>
+    <message>
+        <source>infusion bag</source>
+        <translation>输液袋</translation>
+    </message>
+    <message>
+        <source>ambulatory pump</source>
+        <translation>便携式输液泵</translation>
+    </message>
+    <message>
+        <source>syringe (undiluted bolus)</source>
+        <translation>注射器（不稀释推注）</translation>
+    </message>
+    <message>
+        <source>none: dispensed, not prepared</source>
+        <translation>无：直接发药，无需配制</translation>
+    </message>
 </context>
 <context>
     <name>PrintCalendar</name>
@@ -2506,25 +2522,6 @@ no maximum set</source>
     <message>
         <source>⚠ Not signed: {reason}</source>
         <translation>⚠ 未签名：{reason}</translation>
-    </message>
-</context>
-<context>
-    <name>widget</name>
-    <message>
-        <source>infusion bag</source>
-        <translation>输液袋</translation>
-    </message>
-    <message>
-        <source>ambulatory pump</source>
-        <translation>便携式输液泵</translation>
-    </message>
-    <message>
-        <source>syringe (undiluted bolus)</source>
-        <translation>注射器（不稀释推注）</translation>
-    </message>
-    <message>
-        <source>none: dispensed, not prepared</source>
-        <translation>无：直接发药，无需配制</translation>
     </message>
 </context>
 </TS>
