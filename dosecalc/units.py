@@ -155,10 +155,18 @@ def _container(unit: str) -> Any:
     return ureg.parse_units(unit)._units
 
 
+#: "m2" as orders and labels write square metres ("75 mg/m2", "1.8 m2"); pint alone does not read it.
+_SQUARE_METRE = re.compile(r"(?<![A-Za-zµ])m2(?![0-9A-Za-z])")
+
+
 @lru_cache(maxsize=1024)
 def _parse_unit(text: str) -> Any:
-    # "mg/mL·min" as clinicians write the AUC unit; pint reads the product sign as "*".
-    return ureg.parse_units(text.replace("·", "*"))
+    """A unit as clinicians write it: ``mg/mL·min`` (product sign) and ``mg/m2`` (square metres) included.
+
+    >>> _parse_unit("mg/m2"), _parse_unit("m2"), _parse_unit("mg/mL·min")
+    (<Unit('milligram / meter ** 2')>, <Unit('meter ** 2')>, <Unit('milligram * minute / milliliter')>)
+    """
+    return ureg.parse_units(_SQUARE_METRE.sub("m**2", text.replace("·", "*")))
 
 
 def unit_text(unit: Any) -> str:

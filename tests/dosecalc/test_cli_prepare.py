@@ -82,10 +82,18 @@ def test_prepare_ambulatory_pump() -> None:
     assert payload["rate"]["value"] == 5.0
 
 
+def test_a_dose_per_square_metre_is_refused_as_not_final_however_written() -> None:
+    for text in ("175 mg/m2", "175 mg/m²", "175 mg/m^2"):
+        result = run("--drug", "paclitaxel", "--dose", text, "--json")
+        assert result.returncode == 2
+        assert json.loads(result.stdout)["error"]["code"] == "dose.not_final", text
+
+
 @pytest.mark.parametrize(
     ("args", "field"),
     [
         (("--drug", "paclitaxel", "--dose", "175 mg/m**2"), "dose"),
+        (("--drug", "paclitaxel", "--dose", "175 mg/m2"), "dose"),
         (("--drug", "paclitaxel", "--dose", "3 mg/kg"), "dose"),
         (("--drug", "paclitaxel", "--dose", "300"), "dose"),
         (("--drug", "fluorouracil", "--dose", "5250 mg", "--duration", "4 day", "--rate", "28.8 mL/day"), "rate"),

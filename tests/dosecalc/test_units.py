@@ -40,6 +40,9 @@ ACCEPTED = [
     ("1.8 m²", BODY_SURFACE_AREA, "m**2", 1.8),
     ("75 mg/m²", DOSE_BASIS, "mg/m**2", 75),
     ("75 mg/m**2", DOSE_BASIS, "mg/m**2", 75),
+    ("75 mg/m2", DOSE_BASIS, "mg/m**2", 75),  # as orders and labels write it
+    ("75 mg/m^2", DOSE_BASIS, "mg/m**2", 75),
+    ("1.8 m2", BODY_SURFACE_AREA, "m**2", 1.8),
     ("3 mg/kg", DOSE_BASIS, "mg/kg", 3),
     ("200 mg", DOSE_BASIS, "mg", 200),
     ("50 Gy", RADIATION_DOSE, "Gy", 50),
@@ -77,6 +80,8 @@ def test_accepted_strings(text: str, kind, unit: str, expected: float) -> None:
         ("80 mmol/L", CREATININE, "unit.not_allowed"),
         ("80 mg/L", CREATININE, "unit.not_allowed"),
         ("75 mg/m", DOSE_BASIS, "unit.not_allowed"),
+        ("75 mg/cm2", DOSE_BASIS, "unit.unknown"),  # only a bare "m2" is read as square metres
+        ("75 mg/m23", DOSE_BASIS, "unit.unknown"),
         ("1 mg/kg/h", DOSE_BASIS, "unit.not_allowed"),
         ("5 %", DOSE_BASIS, "unit.not_allowed"),
     ],
