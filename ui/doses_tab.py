@@ -57,15 +57,15 @@ from ui.errors import error_text, field_text
 from ui.i18n import QT_TRANSLATE_NOOP
 from ui.models import DoseTableModel, FlagListModel
 from ui.operations import Operations
+from ui.override_dialog import OverrideDialog
 from ui.preparation_panel import PreparationPanel
+from ui.quantity_field import QuantityField
+from ui.regimen_picker import RegimenPicker
 from ui.verify_dialog import POLICY_KEYS, VerifyDialog, age_in_years, patient_from_record, policy_from_plan
 from ui.widgets import (
     ERROR_STYLE,
     FULL_TEXT_ROLE,
     FullTextDelegate,
-    OverrideDialog,
-    QuantityField,
-    RegimenPicker,
     chinese_font_available,
     date_text,
     fit_popup,
