@@ -141,6 +141,9 @@ class OrderActions(DosesTabState):
         latest = self._latest_order()
         self.verify_button.setEnabled(latest is not None and latest["status"] == "calculated")
         self.print_button.setEnabled(latest is not None)
+        self.results.preparation_panel.set_order_saved(
+            latest is not None and latest["status"] != "superseded" and self._shows(latest)
+        )
         self.status_label.setText(self._status_text(latest))
 
     def _status_text(self, latest: RowMapping | None) -> str:
@@ -260,6 +263,27 @@ class OrderActions(DosesTabState):
         from ui.print.preview import open_print_preview
 
         document = self.print_document()
+        self.print_dialog = open_print_preview(self.operations, document, self) if document is not None else None
+        return self.print_dialog
+
+    def label_document(self, drug: str, line_order: int | None = None) -> Any:
+        """The bag label of one line of the newest saved order (:class:`ui.print.Document`), or None (the reason
+        is shown)."""
+        from ui.print.preview import label_for  # the printouts load when first used
+
+        if self._latest_order() is None:
+            self._show_message(
+                translate("DosesTab", "nothing to print: save the order first (a bag label prints a saved order)"),
+                True,
+            )
+            return None
+        return label_for(self.operations, drug, line_order)
+
+    def open_label_preview(self, drug: str, line_order: int | None = None) -> QDialog | None:
+        """The print preview of a line's bag label, as "Print worksheet…" opens the worksheet's."""
+        from ui.print.preview import open_print_preview
+
+        document = self.label_document(drug, line_order)
         self.print_dialog = open_print_preview(self.operations, document, self) if document is not None else None
         return self.print_dialog
 

@@ -215,6 +215,7 @@ class DosesTab(PlanSection, OrderActions, i18n.Retranslating, QWidget):
         self.save_order_button.clicked.connect(self.save_order)
         self.verify_button.clicked.connect(self.open_verify_dialog)
         self.print_button.clicked.connect(self.open_print_preview)
+        self.preparation_panel.labelRequested.connect(self.open_label_preview)
         self.operations.patientSelected.connect(self._on_patient_selected)
         self.operations.patientChanged.connect(self._on_patient_changed)
         self.operations.message.connect(self._show_message)
@@ -231,7 +232,8 @@ class DosesTab(PlanSection, OrderActions, i18n.Retranslating, QWidget):
             *(field.edit for field in self.fields()), self.measured_on_edit, self.save_measurements_button,
             self.search_edit, self.regimen_combo, self.phase_combo, self.cycle_spin,
             *self._choice_combos.values(), self.start_edit, self.save_plan_button, self.policy_toggle,
-            *self.policies_box.combos.values(), self.table, self.derivation_view, self.flags_view,
+            *self.policies_box.combos.values(), self.table, self.derivation_view,
+            self.preparation_panel.label_button, self.flags_view,
             self.override_button, self.save_order_button, self.verify_button, self.print_button,
         ]  # fmt: skip
         for first, second in itertools.pairwise(chain):

@@ -1039,6 +1039,10 @@ Diagnosis: {diagnosis}</source>
         <translation>没有可打印的内容：请先保存医嘱（工作单打印的是已保存的医嘱）</translation>
     </message>
     <message>
+        <source>nothing to print: save the order first (a bag label prints a saved order)</source>
+        <translation>没有可打印的内容：请先保存医嘱（输液袋标签打印的是已保存的医嘱）</translation>
+    </message>
+    <message>
         <source>nothing to verify: no calculated order awaits verification</source>
         <translation>没有可核对的内容：没有等待核对的已计算医嘱</translation>
     </message>
@@ -1653,6 +1657,7 @@ no maximum set</source>
     <name>PreparationPanel</name>
     <message>
         <source>Preparation</source>
+        <extracomment>&quot;Print bag label…&quot; was pressed: the drug (catalogue id) and the order line of the line shown. The text of each row, as shown (the details view renders these). &quot;UNCONFIRMED against the product label: …&quot;, shown first in the details.</extracomment>
         <translation>配制</translation>
     </message>
     <message>
@@ -1692,8 +1697,31 @@ no maximum set</source>
         <translation>核查</translation>
     </message>
     <message>
+        <source>Print &amp;bag label…</source>
+        <translation>打印输液袋标签(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>No bag label: select a dose line that can be prepared.</source>
+        <translation>无输液袋标签：请选择一条可以配制的剂量行。</translation>
+    </message>
+    <message>
+        <source>No bag label: taken by mouth, nothing is prepared.</source>
+        <translation>无输液袋标签：口服给药，无需配制。</translation>
+    </message>
+    <message>
+        <source>No bag label: a blocked preparation gets no label ({0}).</source>
+        <translation>无输液袋标签：配制被阻止（BLOCK）时不打印标签（{0}）。</translation>
+    </message>
+    <message>
+        <source>No bag label yet: save the order first (a label prints the saved order&apos;s dose).</source>
+        <translation>暂无输液袋标签：请先保存医嘱（标签打印的是已保存医嘱的剂量）。</translation>
+    </message>
+    <message>
+        <source>Print preview of this line&apos;s bag label</source>
+        <translation>打印预览本行的输液袋标签</translation>
+    </message>
+    <message>
         <source>Select a dose line to see how it is prepared.</source>
-        <extracomment>The text of each row, as shown (the details view renders these). &quot;UNCONFIRMED against the product label: …&quot;, shown first in the details.</extracomment>
         <translation>请选择一条剂量行以查看配制方法。</translation>
     </message>
     <message>
@@ -2154,6 +2182,10 @@ no maximum set</source>
     <message>
         <source>Printed the calendar: {pages} page(s) ({target})</source>
         <translation>已打印日历：{pages}页（{target}）</translation>
+    </message>
+    <message>
+        <source>Printed the bag label: {pages} page(s) ({target})</source>
+        <translation>已打印输液袋标签：{pages}页（{target}）</translation>
     </message>
     <message>
         <source>Printed the order worksheet: {pages} page(s) ({target})</source>
