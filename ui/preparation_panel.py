@@ -3,16 +3,29 @@ concentration and whether it is in the stable range, rate, duration, set require
 
 Everything shown comes from :func:`dosecalc.preparation.prepare_line` and its derivation; the range
 state is a word and an icon, never a colour alone, and every catalogue value not confirmed against
-the label is marked UNCONFIRMED.
+the label is marked UNCONFIRMED. "Print bag label…" asks the tab for the line's label: it is enabled only
+when the order on screen is saved and the preparation is not blocked (a blocked preparation gets no
+label), and its tooltip says why when it is not.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QLabel, QStyle, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
+from dosecalc.derivation import Severity
 from dosecalc.display import format_quantity
 from dosecalc.errors import DoseCalcError
 from dosecalc.preparation import Container, PreparationSettings, PreparedDose, prepare_line
@@ -26,24 +39,17 @@ class PreparationPanel(QGroupBox):
 
     ROWS = ("container", "vials", "draw", "diluent", "concentration", "rate", "requirements", "use_within", "flags")
 
+    #: "Print bag label…" was pressed: the drug (catalogue id) and the order line of the line shown.
+    labelRequested = Signal(str, int)
+
     def __init__(self, settings: PreparationSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTitle(self.tr("Preparation"))
         self.setObjectName("preparation")
         self.settings, self.settings_error = (settings, None) if settings else _site_preparation()
+        self.line: OrderedLine | None = None
         self.prepared: PreparedDose | None = None
-        captions = {
-            "container": self.tr("Container"),
-            "vials": self.tr("Vials"),
-            "draw": self.tr("Volume to draw"),
-            "diluent": self.tr("Diluent"),
-            "concentration": self.tr("Final concentration"),
-            "rate": self.tr("Rate"),
-            "requirements": self.tr("Set and handling"),
-            "use_within": self.tr("Use within"),
-            "flags": self.tr("Checks"),
-        }
-        self.captions = captions
+        self.order_saved = False
+        self.captions: dict[str, str] = {}
         #: The text of each row, as shown (the details view renders these).
         self.values: dict[str, str] = dict.fromkeys(self.ROWS, "")
         #: "UNCONFIRMED against the product label: …", shown first in the details.
@@ -63,10 +69,67 @@ class PreparationPanel(QGroupBox):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(range_row)
         layout.addWidget(self.details, 1)
-        self.show_line(None)
+        self.label_button = QPushButton()
+        self.label_button.setObjectName("printLabel")
+        self.label_button.clicked.connect(self._request_label)
+        layout.addWidget(self.label_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+
+    def retranslate(self) -> None:
+        """Title, captions and the line shown in the interface language."""
+        self.setTitle(self.tr("Preparation"))
+        self.captions = {
+            "container": self.tr("Container"),
+            "vials": self.tr("Vials"),
+            "draw": self.tr("Volume to draw"),
+            "diluent": self.tr("Diluent"),
+            "concentration": self.tr("Final concentration"),
+            "rate": self.tr("Rate"),
+            "requirements": self.tr("Set and handling"),
+            "use_within": self.tr("Use within"),
+            "flags": self.tr("Checks"),
+        }
+        self.label_button.setText(self.tr("Print &bag label…"))
+        self.show_line(self.line)
+
+    def set_order_saved(self, saved: bool) -> None:
+        """Whether the order on screen is the saved order (a label prints the saved order's line)."""
+        self.order_saved = saved
+        self._show_label_state()
+
+    def label_refusal(self) -> str | None:
+        """Why the line shown gets no bag label now, or None when it can be printed."""
+        made = self.prepared
+        if self.line is None or made is None:
+            return self.tr("No bag label: select a dose line that can be prepared.")
+        if not made.needed:
+            return self.tr("No bag label: taken by mouth, nothing is prepared.")
+        blocks = [flag.message for flag in made.flags if flag.severity is Severity.BLOCK]
+        if blocks:
+            return self.tr("No bag label: a blocked preparation gets no label ({0}).").format(blocks[0])
+        if not self.order_saved:
+            return self.tr("No bag label yet: save the order first (a label prints the saved order's dose).")
+        return None
+
+    def _show_label_state(self) -> None:
+        refusal = self.label_refusal()
+        self.label_button.setEnabled(refusal is None)
+        tip = refusal or self.tr("Print preview of this line's bag label")
+        self.label_button.setToolTip(tip)
+        self.label_button.setAccessibleDescription(tip)
+
+    def _request_label(self) -> None:
+        if self.line is not None and self.label_refusal() is None:
+            self.labelRequested.emit(self.line.drug.id, self.line.line.order)
 
     def show_line(self, line: OrderedLine | None) -> None:
         """Prepare ``line`` and show it; an error in the data is shown in place of the preparation."""
+        self.line = line
         self.prepared = None
         self.values = dict.fromkeys(self.ROWS, "")
         self.range_icon.clear()
@@ -84,6 +147,7 @@ class PreparationPanel(QGroupBox):
             else:
                 self._show(self.prepared)
         self._render()
+        self._show_label_state()
 
     def _render(self) -> None:
         rows = "".join(

@@ -39,7 +39,8 @@ from dosecalc.regimen.order import RegimenOrder, compute_regimen_order
 from dosecalc.units import MILLIGRAM, magnitude_in
 from ui.errors import error_text, field_text
 from ui.operations import Operations
-from ui.widgets import ERROR_STYLE, QuantityField, date_text
+from ui.quantity_field import QuantityField
+from ui.widgets import ERROR_STYLE, date_text
 
 __all__ = [
     "POLICY_KEYS",

@@ -22,7 +22,8 @@ from dosecalc.schedule.clinic import clinic_calendar
 from dosecalc.store.audit import SYSTEM
 from dosecalc.store.records import Store, open_store
 from ui.calendar_tab import CalendarTab
-from ui.ledger_tab import DrugTotalsModel, LedgerTab, RadiotherapySumsModel
+from ui.ledger_models import DrugTotalsModel, RadiotherapySumsModel
+from ui.ledger_tab import LedgerTab
 from ui.operations import Operations
 
 START = dt.date(2026, 12, 7)

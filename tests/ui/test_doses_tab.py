@@ -27,7 +27,7 @@ from dosecalc.store.users import User
 from ui.doses_tab import DosesTab
 from ui.models import DoseTableModel
 from ui.operations import Operations
-from ui.widgets import QuantityField
+from ui.quantity_field import QuantityField
 
 MEASURED_ON = dt.date.today() - dt.timedelta(days=1)
 

@@ -47,7 +47,8 @@ from ui.print import (
     write_pdf,
 )
 from ui.print.document import Cell, Document, Frame, Section, Table, paragraph
-from ui.print.layout import TextItem, Typesetter, paginate
+from ui.print.layout import TextItem, paginate
+from ui.print.typeset import Typesetter
 from ui.verify_dialog import final_doses_mg, patient_from_record, policy_from_plan
 
 START = dt.date(2026, 12, 7)

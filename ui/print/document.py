@@ -1,9 +1,10 @@
 """What a printout says, as plain data: paragraphs, tables and the frame every page carries.
 
-The calendar and the worksheet are built as a :class:`Document` (no Qt here); :mod:`ui.print.layout`
-measures and paginates it on the device it will be drawn on, and :mod:`ui.print.render` draws it, so
-the print preview, the printer and the PDF come from one code path. Meaning is carried by words: a
-:class:`Shade` only repeats what a cell already says (medication-safety K7, greyscale-safe).
+The calendar and the worksheet are built as a :class:`Document` (no Qt here); :mod:`ui.print.typeset`
+measures and :mod:`ui.print.layout` paginates it on the device it will be drawn on, and
+:mod:`ui.print.render` draws it, so the print preview, the printer and the PDF come from one code path.
+Meaning is carried by words: a :class:`Shade` only repeats what a cell already says (medication-safety
+K7, greyscale-safe).
 """
 
 from __future__ import annotations

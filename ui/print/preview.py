@@ -23,7 +23,7 @@ from ui.print.render import page_layout, render, write_pdf
 from ui.print.sources import calendar_source, worksheet_source
 from ui.print.worksheet import worksheet_document
 
-__all__ = ["calendar_for", "export_pdf", "open_print_preview", "worksheet_for"]
+__all__ = ["calendar_for", "export_pdf", "label_for", "open_print_preview", "worksheet_for"]
 
 translate = QCoreApplication.translate
 
@@ -60,10 +60,33 @@ def worksheet_for(operations: Operations) -> Document | None:
     return operations.run(build)
 
 
+def label_for(operations: Operations, drug: str, line_order: int | None = None) -> Document | None:
+    """The bag label of one line (``drug``, order line ``line_order``) of the selected patient's newest saved
+    order, or None with the reason shown (a line that cannot be prepared, or whose preparation is blocked,
+    gets no label)."""
+    from ui.print.label import label_document
+    from ui.widgets import chinese_font_available
+
+    patient, user = operations.patient_id, operations.user
+    if patient is None or user is None:
+        operations.message.emit(translate("Printing", "Print: select a patient and sign in first"), True)
+        return None
+
+    def build() -> Document:
+        source = worksheet_source(operations.store, operations.library, patient)
+        return label_document(
+            source, drug, line_order=line_order, printed_by=printed_by(user), chinese=chinese_font_available()
+        )
+
+    return operations.run(build)
+
+
 def _record(operations: Operations, document: Document, pages: int, target: str) -> None:
     patient = operations.patient_id
     if document.kind == "calendar":
         success = translate("Printing", "Printed the calendar: {pages} page(s) ({target})")
+    elif document.kind == "label":
+        success = translate("Printing", "Printed the bag label: {pages} page(s) ({target})")
     else:
         success = translate("Printing", "Printed the order worksheet: {pages} page(s) ({target})")
     operations.run(record_print, operations.store, operations.actor, document, pages, target,

@@ -30,7 +30,8 @@ from PySide6.QtGui import (
 from dosecalc.errors import InputError
 from ui.i18n import QT_TRANSLATE_NOOP, document_language, translate
 from ui.print.document import WATERMARK, Document, Frame, Paper, Shade, date_text, kept, paragraph, strong
-from ui.print.layout import Line, PageItems, RectItem, TextItem, Typesetter, paginate
+from ui.print.layout import PageItems, RectItem, TextItem, paginate
+from ui.print.typeset import Line, Typesetter
 
 __all__ = ["MARGIN_MM", "PDF_RESOLUTION", "page_layout", "render", "write_pdf"]
 

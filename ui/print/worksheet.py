@@ -207,7 +207,7 @@ def _totals(source: WorksheetSource) -> list[Block]:
     """Each drug's cumulative total in the Ledger tab's own words (its columns), so paper and screen agree."""
     from PySide6.QtCore import Qt
 
-    from ui.ledger_tab import DrugTotalsModel
+    from ui.ledger_models import DrugTotalsModel
 
     if source.ledger is None:
         return [paragraph(f"The cumulative totals cannot be computed: {source.ledger_problem}")]

@@ -5,7 +5,6 @@
     <name>CalendarTab</name>
     <message>
         <source>given</source>
-        <extracomment>Whose public holidays close the clinic (later a site setting). The :class:`DayCell` of a grid index.</extracomment>
         <translation>已给药</translation>
     </message>
     <message>
@@ -18,6 +17,7 @@
     </message>
     <message>
         <source>RT {fraction}/{total}</source>
+        <extracomment>The :class:`DayCell` of a grid index.</extracomment>
         <translation>放疗 {fraction}/{total}</translation>
     </message>
     <message>
@@ -142,6 +142,7 @@
     </message>
     <message>
         <source>Previous month</source>
+        <extracomment>Whose public holidays close the clinic (later a site setting).</extracomment>
         <translation>上个月</translation>
     </message>
     <message>
@@ -189,7 +190,7 @@
         <translation>打印日历(&amp;P)…</translation>
     </message>
     <message>
-        <source>Print preview of the nurse's calendar (Ctrl+P)</source>
+        <source>Print preview of the nurse&apos;s calendar (Ctrl+P)</source>
         <translation>护士用治疗日历的打印预览（Ctrl+P）</translation>
     </message>
     <message>
@@ -413,7 +414,7 @@
     </message>
     <message>
         <source> ({detail})</source>
-        <extracomment>Codes whose template says all the core's English line says (no English detail after them).</extracomment>
+        <extracomment>Codes whose template says all the core&apos;s English line says (no English detail after them).</extracomment>
         <translation>（{detail}）</translation>
     </message>
 </context>
@@ -421,7 +422,7 @@
     <name>CoreField</name>
     <message>
         <source>height</source>
-        <extracomment>Field names people meet in the workstation's forms (others are shown as the core names them).</extracomment>
+        <extracomment>Field names people meet in the workstation&apos;s forms (others are shown as the core names them).</extracomment>
         <translation>身高</translation>
     </message>
     <message>
@@ -614,7 +615,7 @@
     </message>
     <message>
         <source>Drug (tall man where ISMP lists one)</source>
-        <extracomment>The row's :class:`~dosecalc.regimen.order.OrderedLine`.</extracomment>
+        <extracomment>The row&apos;s :class:`~dosecalc.regimen.order.OrderedLine`.</extracomment>
         <translation>药物（ISMP 列出的药名使用 Tall Man 大写）</translation>
     </message>
     <message>
@@ -650,7 +651,6 @@
     <name>DosesTab</name>
     <message>
         <source>actual body weight</source>
-        <extracomment>Blocks that must be resolved, never overridden: a missing choice, a refused input, a weight the dose needs.</extracomment>
         <translation>实际体重</translation>
     </message>
     <message>
@@ -687,7 +687,7 @@
     </message>
     <message>
         <source>BSA formula</source>
-        <extracomment>(plan key, label, options as (value the core parses, label)). "measured" needs a GFR, entered elsewhere.</extracomment>
+        <extracomment>(plan key, label, options as (value the core parses, label)). &quot;measured&quot; needs a GFR, entered elsewhere.</extracomment>
         <translation>体表面积公式</translation>
     </message>
     <message>
@@ -748,7 +748,7 @@
         <translation>打印工作单(&amp;P)…</translation>
     </message>
     <message>
-        <source>Print preview of the saved order's worksheet (Ctrl+P)</source>
+        <source>Print preview of the saved order&apos;s worksheet (Ctrl+P)</source>
         <translation>已保存医嘱工作单的打印预览（Ctrl+P）</translation>
     </message>
     <message>
@@ -813,6 +813,7 @@
     </message>
     <message>
         <source>Dosing policies</source>
+        <extracomment>The combo of each policy (plan key → combo); its data is the value the plan records. The site default of each policy, as the value the plan records.</extracomment>
         <translation>剂量规则</translation>
     </message>
     <message>
@@ -884,7 +885,7 @@
         <translation>{group}：阶段 {phase} 不使用</translation>
     </message>
     <message>
-        <source>the saved plan's {policy}: {error}</source>
+        <source>the saved plan&apos;s {policy}: {error}</source>
         <translation>已保存方案的 {policy}：{error}</translation>
     </message>
     <message>
@@ -1036,6 +1037,10 @@ Diagnosis: {diagnosis}</source>
     <message>
         <source>nothing to print: save the order first (a worksheet prints a saved order)</source>
         <translation>没有可打印的内容：请先保存医嘱（工作单打印的是已保存的医嘱）</translation>
+    </message>
+    <message>
+        <source>nothing to print: save the order first (a bag label prints a saved order)</source>
+        <translation>没有可打印的内容：请先保存医嘱（输液袋标签打印的是已保存的医嘱）</translation>
     </message>
     <message>
         <source>nothing to verify: no calculated order awaits verification</source>
@@ -1383,7 +1388,7 @@ no maximum set</source>
         <translation>— 请选择 —</translation>
     </message>
     <message>
-        <source>type the allergies, or tick 'No known allergies'</source>
+        <source>type the allergies, or tick &apos;No known allergies&apos;</source>
         <translation>填写过敏史，或勾选“无已知过敏”</translation>
     </message>
     <message>
@@ -1391,7 +1396,7 @@ no maximum set</source>
         <translation>无已知过敏</translation>
     </message>
     <message>
-        <source>The language of the patient's printed calendar (drug names stay bilingual)</source>
+        <source>The language of the patient&apos;s printed calendar (drug names stay bilingual)</source>
         <translation>患者打印日历所用的语言（药名始终中英对照）</translation>
     </message>
     <message>
@@ -1652,6 +1657,7 @@ no maximum set</source>
     <name>PreparationPanel</name>
     <message>
         <source>Preparation</source>
+        <extracomment>&quot;Print bag label…&quot; was pressed: the drug (catalogue id) and the order line of the line shown. The text of each row, as shown (the details view renders these). &quot;UNCONFIRMED against the product label: …&quot;, shown first in the details.</extracomment>
         <translation>配制</translation>
     </message>
     <message>
@@ -1691,8 +1697,31 @@ no maximum set</source>
         <translation>核查</translation>
     </message>
     <message>
+        <source>Print &amp;bag label…</source>
+        <translation>打印输液袋标签(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>No bag label: select a dose line that can be prepared.</source>
+        <translation>无输液袋标签：请选择一条可以配制的剂量行。</translation>
+    </message>
+    <message>
+        <source>No bag label: taken by mouth, nothing is prepared.</source>
+        <translation>无输液袋标签：口服给药，无需配制。</translation>
+    </message>
+    <message>
+        <source>No bag label: a blocked preparation gets no label ({0}).</source>
+        <translation>无输液袋标签：配制被阻止（BLOCK）时不打印标签（{0}）。</translation>
+    </message>
+    <message>
+        <source>No bag label yet: save the order first (a label prints the saved order&apos;s dose).</source>
+        <translation>暂无输液袋标签：请先保存医嘱（标签打印的是已保存医嘱的剂量）。</translation>
+    </message>
+    <message>
+        <source>Print preview of this line&apos;s bag label</source>
+        <translation>打印预览本行的输液袋标签</translation>
+    </message>
+    <message>
         <source>Select a dose line to see how it is prepared.</source>
-        <extracomment>The text of each row, as shown (the details view renders these). "UNCONFIRMED against the product label: …", shown first in the details.</extracomment>
         <translation>请选择一条剂量行以查看配制方法。</translation>
     </message>
     <message>
@@ -1784,7 +1813,7 @@ no maximum set</source>
     <name>PrintCalendar</name>
     <message>
         <source> (doses not verified)</source>
-        <extracomment>What a day without treatment says (medication-safety K5), and the check before each cycle (English source texts; printed in the patient's language).</extracomment>
+        <extracomment>What a day without treatment says (medication-safety K5), and the check before each cycle (English source texts; printed in the patient&apos;s language).</extracomment>
         <translation>（剂量未核对）</translation>
     </message>
     <message>
@@ -1912,7 +1941,7 @@ no maximum set</source>
         <translation>如漏服或服药后呕吐，不要补服；请拨打24小时电话。</translation>
     </message>
     <message>
-        <source>not set in DoseCalc — write the ward's number here before handing this calendar over:</source>
+        <source>not set in DoseCalc — write the ward&apos;s number here before handing this calendar over:</source>
         <translation>DoseCalc 中未设置 — 交给患者前请在此填写病房电话：</translation>
     </message>
     <message>
@@ -2137,7 +2166,6 @@ no maximum set</source>
     </message>
     <message>
         <source>(continued)</source>
-        <extracomment>Sans-serif families in order of preference (DejaVu on Linux, Arial on Windows ward PCs).</extracomment>
         <translation>（续）</translation>
     </message>
     <message>
@@ -2156,6 +2184,10 @@ no maximum set</source>
         <translation>已打印日历：{pages}页（{target}）</translation>
     </message>
     <message>
+        <source>Printed the bag label: {pages} page(s) ({target})</source>
+        <translation>已打印输液袋标签：{pages}页（{target}）</translation>
+    </message>
+    <message>
         <source>Printed the order worksheet: {pages} page(s) ({target})</source>
         <translation>已打印医嘱工作单：{pages}页（{target}）</translation>
     </message>
@@ -2168,7 +2200,7 @@ no maximum set</source>
     <name>QuantityField</name>
     <message>
         <source>⚠ Error: {message}</source>
-        <extracomment>Errors are red *and* carry "⚠ Error:" in their text (never colour alone). An item's full text, shown in a combo's open list while the closed combo shows the short display text. The text changed (whether or not it parses).</extracomment>
+        <extracomment>The text changed (whether or not it parses).</extracomment>
         <translation>⚠ 错误：{message}</translation>
     </message>
     <message>
@@ -2268,7 +2300,7 @@ no maximum set</source>
         <translation>如 +86 25 1234 5678</translation>
     </message>
     <message>
-        <source>The ward's 24-hour number, printed on every calendar</source>
+        <source>The ward&apos;s 24-hour number, printed on every calendar</source>
         <translation>病房24小时电话，印在每份日历上</translation>
     </message>
     <message>
@@ -2329,7 +2361,7 @@ no maximum set</source>
         <translation>更改的数据库 URL 在下次启动时生效。</translation>
     </message>
     <message>
-        <source>These are the ward's settings, in {0}. Only an administrator of this PC can change them.</source>
+        <source>These are the ward&apos;s settings, in {0}. Only an administrator of this PC can change them.</source>
         <translation>这些是病区的设置，保存在 {0}。只有本机管理员可以修改。</translation>
     </message>
     <message>
