@@ -13,9 +13,6 @@ from dosecalc.regimen.model import CumulativeLimit
 __all__ = ["Administration", "Amount", "Contribution", "DrugTotal", "PlannedDose", "PriorDose"]
 
 
-# ------------------------------------------------------------------------------------------------ drug totals
-
-
 @dataclass(frozen=True, slots=True)
 class Administration:
     """One recorded administration: ``dose_mg`` actually given, at the BSA of that day (None: not recorded)."""

@@ -17,8 +17,6 @@ _EPSILON = 1e-9
 
 _SEVERITY_ORDER = {Severity.BLOCK: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
-# ------------------------------------------------------------------------------------------------ helpers
-
 
 def _reached(value: float, threshold: float) -> bool:
     return value >= threshold - _EPSILON * max(1.0, abs(threshold))

@@ -27,9 +27,6 @@ def is_pd1(drug: Drug | None) -> bool:
     return drug is not None and "PD-1" in drug.drug_class
 
 
-# ------------------------------------------------------------------------------------------------ PD-1 bound
-
-
 @dataclass(frozen=True, slots=True)
 class Pd1Bound:
     """Time and cycles since the first PD-1 dose against the regimen's bound."""

@@ -20,9 +20,6 @@ from dosecalc.settings import DEFAULT_LIMITS
 __all__ = ["CourseSum", "RtCourse", "SiteSum", "radiotherapy_sums"]
 
 
-# ------------------------------------------------------------------------------------------------ radiotherapy
-
-
 @dataclass(frozen=True, slots=True)
 class RtCourse:
     """A radiotherapy course at one site: prior (declared) or proposed."""

@@ -10,9 +10,6 @@ from dosecalc.labs import LAB_KINDS
 __all__ = ["DEFAULT_SETTINGS", "Day1Thresholds", "FreshnessWindows", "LedgerSettings"]
 
 
-# ------------------------------------------------------------------------------------------------ settings
-
-
 class _Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -13,9 +13,6 @@ from dosecalc.cli.records.access import _action, _common, _db_text, _nested, _op
 __all__ = ["register"]
 
 
-# ----------------------------------------------------------------------------------------------- audit, backup
-
-
 def _cmd_audit_verify(args: argparse.Namespace) -> tuple[Payload, list[str]]:
     from sqlalchemy import select
 

@@ -16,9 +16,6 @@ from dosecalc.errors import InputError
 __all__ = ["register"]
 
 
-# ----------------------------------------------------------------------------------------------- administrations
-
-
 def _cmd_give(args: argparse.Namespace) -> tuple[Payload, list[str]]:
     from dosecalc.bsa import parse_bsa
     from dosecalc.inputs import positive_quantity

@@ -17,9 +17,6 @@ from dosecalc.display import format_number
 __all__ = ["register"]
 
 
-# ----------------------------------------------------------------------------------------------- ledger
-
-
 def _cmd_ledger(args: argparse.Namespace) -> tuple[Payload, list[str]]:
     from dosecalc.store.db import StoreError
 

@@ -20,9 +20,6 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
-# ----------------------------------------------------------------------------------------------- plans
-
-
 def _regimen_version(args: argparse.Namespace) -> tuple[Any, Regimen]:
     from dosecalc.regimen.model import Status
 

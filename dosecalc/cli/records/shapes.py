@@ -15,9 +15,6 @@ if TYPE_CHECKING:
 __all__: list[str] = []
 
 
-# ----------------------------------------------------------------------------------------------- JSON shapes
-
-
 def _iso(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).isoformat()

@@ -23,9 +23,6 @@ from dosecalc.errors import InputError
 __all__ = ["register"]
 
 
-# ----------------------------------------------------------------------------------------------- users
-
-
 def _cmd_user_add(args: argparse.Namespace) -> tuple[Payload, list[str]]:
     from sqlalchemy import func, select
 

@@ -99,11 +99,6 @@ def _check_header(header: Sequence[str], drugs: Mapping[str, Drug]) -> dict[str,
     return prescribed
 
 
-# ------------------------------------------------------------------------------------------------
-# One row.
-# ------------------------------------------------------------------------------------------------
-
-
 def _renamed(error: DoseCalcError, column: str) -> DoseCalcError:
     """The same error, naming the CSV column rather than the core's field name."""
     if error.field == column:
