@@ -16,15 +16,8 @@ from dosecalc.preparation.infusion import (
     programmed_rate,
     volume_to_draw,
 )
-from dosecalc.preparation.prepare import (
-    DEFAULT_PREPARATION,
-    VIAL_RULE,
-    Container,
-    PreparationSettings,
-    PreparedDose,
-    prepare,
-    prepare_line,
-)
+from dosecalc.preparation.model import DEFAULT_PREPARATION, VIAL_RULE, Container, PreparationSettings, PreparedDose
+from dosecalc.preparation.prepare import prepare, prepare_line
 from dosecalc.preparation.report import concentration_text, preparation_json, summary_lines
 from dosecalc.preparation.vials import Presentation, VialSelection, VialUse, presentations, select_vials
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from dosecalc.derivation import quantity_json
 from dosecalc.display import format_quantity
-from dosecalc.preparation.prepare import Container, PreparedDose
+from dosecalc.preparation.model import Container, PreparedDose
 
 __all__ = ["concentration_text", "preparation_json", "summary_lines"]
 

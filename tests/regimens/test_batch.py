@@ -24,8 +24,8 @@ import pytest
 from dosecalc.cli import main
 from dosecalc.derivation import Flag, Severity
 from dosecalc.errors import InputError, PolicyError
-from dosecalc.regimen import batch as batch_module
 from dosecalc.regimen.batch import BatchReport, LineCheck, OrderCheck, recheck_orders
+from dosecalc.regimen.batch import rows as batch_module
 from dosecalc.regimen.loader import Library, load_library
 
 EXAMPLE = Path(__file__).parent / "orders-example.csv"
