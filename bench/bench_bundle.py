@@ -10,9 +10,12 @@ Goals (the installer issue): *the bundle ≤ 200 MB unpacked; frozen start to wi
     writes), the disk blocks they take (``du``), the largest parts, and the .deb beside it if built.
 (b) Start-up: ``dosecalc-app --db URL --measure-startup`` of the bundle on a demonstration store made
     beforehand, as ``bench/bench_gui.py`` measures the app from source: the whole process (bootloader,
-    unpacking nothing: one folder), Qt, the store, the regimen library, the main window at 1366×768 to its
-    first paint, timed from just before ``subprocess.Popen`` to the ``time.time()`` the app prints after the
-    paint. Each run starts from a clean environment (``env -i`` style: PATH, a fixed HOME, offscreen Qt):
+    unpacking nothing: one folder), timed from just before ``subprocess.Popen`` to the ``time.time()`` the
+    app prints after a paint of the main window at 1366×768. Two moments: *painted*, the first paint (the
+    window disabled, "Opening the record store…"), and *ready*, the first paint once the store is open,
+    the audit chain and the regimen library checked, the demonstration user signed in and the patient
+    list filled. The goal (frozen start to window ≤ 1.5 s) is judged on *ready*: the window people can
+    use. Each run starts from a clean environment (``env -i`` style: PATH, a fixed HOME, offscreen Qt):
     no virtual environment is involved. The first run has a cold pint cache (built in HOME), the others a
     warm one: both are reported. Floor: a bare PySide6 window process from this Python, the same as
     bench_gui's. Runs are interleaved (bare, frozen, source) so noise falls on all alike.
@@ -93,7 +96,8 @@ def measure_size(bundle: Path) -> dict[str, Any]:
     return figures
 
 
-def _launch(command: list[str], home: Path, clean: bool) -> float:
+def _launch(command: list[str], home: Path, clean: bool) -> tuple[float, float]:
+    """(painted, ready) in seconds from just before Popen; the same figure twice for the bare window."""
     environment = (
         {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen"}
         if clean
@@ -103,7 +107,8 @@ def _launch(command: list[str], home: Path, clean: bool) -> float:
     result = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=home, check=False)
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({result.returncode}): {result.stderr.strip()}")
-    return float(json.loads(result.stdout.strip().splitlines()[-1])["painted"]) - started
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    return float(figures["painted"]) - started, float(figures.get("ready", figures["painted"])) - started
 
 
 def demonstration_store(folder: Path) -> str:
@@ -130,18 +135,25 @@ def measure_startup(bundle: Path, runs: int) -> dict[str, Any]:
         home.mkdir()
         frozen = [str(bundle / "dosecalc-app"), "--db", url, "--measure-startup"]
         source = [sys.executable, "-m", "ui", "--db", url, "--measure-startup"]
-        cold = _launch(frozen, home, clean=True)  # the pint cache is built in this HOME now
-        bare_s, frozen_s, source_s = [], [], []
+        cold = _launch(frozen, home, clean=True)[1]  # the pint cache is built in this HOME now
+        bare_s, frozen_s, source_s, frozen_ready, source_ready = [], [], [], [], []
         for _ in range(runs):
-            bare_s.append(_launch([sys.executable, "-c", BARE], home, clean=False))
-            frozen_s.append(_launch(frozen, home, clean=True))
-            source_s.append(_launch(source, folder, clean=False))
+            bare_s.append(_launch([sys.executable, "-c", BARE], home, clean=False)[0])
+            painted, ready = _launch(frozen, home, clean=True)
+            frozen_s.append(painted)
+            frozen_ready.append(ready)
+            painted, ready = _launch(source, folder, clean=False)
+            source_s.append(painted)
+            source_ready.append(ready)
     return {
-        "frozen_first_run_s": cold,
+        "frozen_first_run_ready_s": cold,
         "frozen_startup_s": _spread(frozen_s),
+        "frozen_ready_s": _spread(frozen_ready),
         "source_startup_s": _spread(source_s),
+        "source_ready_s": _spread(source_ready),
         "bare_startup_s": _spread(bare_s),
         "frozen_ratio_to_bare": statistics.median(frozen_s) / statistics.median(bare_s),
+        "frozen_ready_ratio_to_bare": statistics.median(frozen_ready) / statistics.median(bare_s),
     }
 
 
@@ -167,11 +179,15 @@ def main() -> int:
     if "deb" in size:
         print(f"  package {size['deb']}: {size['deb_bytes'] / mb:.1f} MB")
     frozen, source, bare = startup["frozen_startup_s"], startup["source_startup_s"], startup["bare_startup_s"]
-    cold = startup["frozen_first_run_s"]
-    print(f"start to window, frozen: median {frozen['median']:.3f} s (min {frozen['min']:.3f}, "
-          f"max {frozen['max']:.3f}; first run, cold pint cache {cold:.3f} s); goal ≤ 1.5 s")  # fmt: skip
-    print(f"  from source: median {source['median']:.3f} s; bare PySide6 window: median {bare['median']:.3f} s; "
-          f"frozen / bare = {startup['frozen_ratio_to_bare']:.2f}×")  # fmt: skip
+    ready, source_ready = startup["frozen_ready_s"], startup["source_ready_s"]
+    cold = startup["frozen_first_run_ready_s"]
+    print(f"start to window ready for input, frozen: median {ready['median']:.3f} s (min {ready['min']:.3f}, "
+          f"max {ready['max']:.3f}; first run, cold pint cache {cold:.3f} s); goal ≤ 1.5 s")  # fmt: skip
+    print(f"start to window painted, frozen: median {frozen['median']:.3f} s (min {frozen['min']:.3f}, "
+          f"max {frozen['max']:.3f})")  # fmt: skip
+    print(f"  from source: painted {source['median']:.3f} s, ready {source_ready['median']:.3f} s; bare PySide6 "
+          f"window: median {bare['median']:.3f} s; frozen / bare = {startup['frozen_ratio_to_bare']:.2f}× "
+          f"painted, {startup['frozen_ready_ratio_to_bare']:.2f}× ready")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -1,4 +1,4 @@
-"""What machine a benchmark ran on: platform, Python, CPU, and the versions of the packages it timed."""
+"""What machine a benchmark ran on (platform, Python, CPU, package versions), and the tree made ready to time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-__all__ = ["machine"]
+__all__ = ["compile_tree", "machine"]
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def machine(*packages: str) -> dict[str, Any]:
@@ -28,3 +30,17 @@ def machine(*packages: str) -> dict[str, Any]:
         "cpu_model": model,
         **{name: version(name) for name in packages},
     }
+
+
+def compile_tree() -> None:
+    """Byte-compile dosecalc/ and ui/ as an installation does (pip and the bundle ship compiled modules).
+
+    Without it, a shell with PYTHONDONTWRITEBYTECODE=1 (or a checkout never run before) makes every
+    launch compile the program's modules from source, which an installed program never does and the
+    floors (``python -c pass``, the bare window) never pay.
+    """
+    import compileall
+
+    for package in ("dosecalc", "ui"):
+        if not compileall.compile_dir(ROOT / package, quiet=1):
+            raise SystemExit(f"cannot byte-compile {package}/")

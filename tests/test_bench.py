@@ -50,8 +50,8 @@ def test_quick_run_writes_every_figure_beside_its_floor(tmp_path: Path, runner: 
             assert row["floor_median"] > 0, row
             assert row["ratio"] == pytest.approx(row["median"] / row["floor_median"]), row
     named = " ".join(row["figure"] for row in results["figures"])
-    for wanted in ("dosecalc bsa", "peak RSS of `dosecalc order`", ".ics", "main window painted", "keystroke",
-                   "calendar PDF", "ledger", "--batch"):  # fmt: skip
+    for wanted in ("dosecalc bsa", "peak RSS of `dosecalc order`", ".ics", "main window painted", "ready for input",
+                   "keystroke", "calendar PDF", "ledger", "--batch"):  # fmt: skip
         assert wanted in named, wanted
     # The prose outside the markers is untouched; the table between them is the run's.
     written = readme.read_text(encoding="utf-8")

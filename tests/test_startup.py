@@ -150,3 +150,43 @@ def test_the_printouts_still_load_by_name() -> None:
     assert callable(worksheet_document)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         ui.print.nothing  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_the_workstation_paints_its_window_before_importing_the_core(tmp_path: Path) -> None:
+    """At the first paint only Qt and light ui modules are loaded; the store and the library come after it."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    probe = textwrap.dedent(
+        f"""
+        import json, sys
+        from ui.app import Startup, _application
+
+        app = _application()
+        painted = []
+        start = Startup({url!r}, lambda store, library: None)  # nobody signs in
+        start.show(lambda: painted.append(sorted(sys.modules)))
+        while not painted:
+            app.processEvents()
+        assert start.store is None and not start.window.ready
+        assert start.open() == 0
+        print(json.dumps({{"painted": painted[0], "opened": sorted(sys.modules)}}))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    painted, opened = set(found["painted"]), set(found["opened"])
+    heavy = {"sqlalchemy", "pint", "pydantic", "alembic", "holidays", "icalendar", "psycopg"}
+    assert {m for m in painted if m.split(".")[0] in heavy} == set()
+    ours = {m for m in painted if m.split(".")[0] in ("dosecalc", "ui")}
+    # The window, its languages and its error texts; nothing of the store, the library or the tabs.
+    assert ours <= {"dosecalc", "dosecalc.errors", "ui", "ui.app", "ui.errors", "ui.i18n", "ui.main_window",
+                    "ui.print", "ui.print.command", "ui.print.document"}, ours  # fmt: skip
+    # Then open() imported and ran the store and the library before anyone could sign in.
+    assert {"sqlalchemy", "pint", "pydantic", "dosecalc.store.records", "dosecalc.regimen.loader"} <= opened

@@ -13,6 +13,13 @@ setting, then the SQLite file in the user's data folder). A store that cannot be
 in a message box, never a traceback. On a store without users the sign-in offers to create the first
 administrator or to open the demonstration (:mod:`dosecalc.store.demo`).
 
+The main window paints first (:class:`Startup`): this module and :mod:`ui.main_window` import only Qt and
+the light ``ui`` modules, so the window shows its menus and layout at once, every input and action
+disabled, with "Opening the record store…" written in it. After that first paint the core is imported,
+the store opened (schema check, audit-chain check), the regimen library loaded and validated, and the
+user signs in; only then is the patient list filled and the window enabled. A failure at any of these
+steps is written in the window and in a message box, and the program ends as before (status 2).
+
 ``screenshot`` renders the main window offscreen with the demonstration patient, on a temporary store
 unless ``--db`` is given, writes the PNG and exits 0 (2 with one line on stderr when it cannot).
 ``print`` writes the nurse's calendar or the pharmacist's worksheet as a PDF the same way (see
@@ -29,9 +36,10 @@ import re
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import (
@@ -47,24 +55,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dosecalc.errors import DoseCalcError, InputError
-from dosecalc.regimen.loader import Library, load_library
-from dosecalc.store.audit import SYSTEM
-from dosecalc.store.demo import (
-    DEMO_HOSPITAL_NUMBER,
-    demonstration_available,
-    demonstration_user,
-    ensure_demo,
-    needs_first_administrator,
-)
-from dosecalc.store.records import Store, open_store
-from dosecalc.store.users import Role, User
+from dosecalc.errors import DoseCalcError, InputError  # plain exceptions: no third-party import
 from ui.errors import error_text
 from ui.i18n import LANGUAGES, install_language, register_fonts
 from ui.print.command import add_print_parser, run_print
-from ui.widgets import ERROR_STYLE
 
-__all__ = ["SignInDialog", "main"]
+if TYPE_CHECKING:  # imported after the first paint (SQLAlchemy, pint, pydantic: most of the start-up)
+    from dosecalc.regimen.loader import Library
+    from dosecalc.store.records import Store
+    from dosecalc.store.users import User
+    from ui.main_window import MainWindow
+
+__all__ = ["SignInDialog", "Startup", "main"]
 
 TAB_NAMES = ("doses", "calendar", "ledger")
 translate = QCoreApplication.translate
@@ -78,6 +80,9 @@ class SignInDialog(QDialog):
     """
 
     def __init__(self, store: Store, library: Callable[[], Library], parent: QWidget | None = None) -> None:
+        from dosecalc.store.demo import demonstration_available, demonstration_user, needs_first_administrator
+        from ui.widgets import ERROR_STYLE
+
         super().__init__(parent)
         self.setWindowTitle(translate("SignInDialog", "Sign in to DoseCalc"))
         self.setMinimumWidth(560)
@@ -173,6 +178,9 @@ class SignInDialog(QDialog):
         self._attempt(self._create_administrator)
 
     def _create_administrator(self) -> User:
+        from dosecalc.store.audit import SYSTEM
+        from dosecalc.store.users import Role
+
         if self.password.text() != self.repeat.text():
             raise InputError("password", None, "and its repetition differ", expected="the same password twice")
         username = self.username.text().strip()
@@ -181,6 +189,8 @@ class SignInDialog(QDialog):
         return self.store.authenticate(username, self.password.text())
 
     def _open_demonstration(self) -> User:
+        from dosecalc.store.demo import demonstration_user, ensure_demo
+
         ensure_demo(self.store, self.library())
         user = demonstration_user(self.store)
         if user is None:
@@ -240,11 +250,20 @@ def _application(offscreen: bool = False, language: str | None = None) -> QAppli
     return app
 
 
-def _window(store: Store, library: Library, user: User) -> Any:
+def _window(store: Store, library: Library, user: User) -> MainWindow:
+    """A ready main window of ``user`` (screenshots, tests): built, then given its store at once."""
     from ui.main_window import MainWindow
+
+    window = MainWindow()
+    _attach(window, store, library, user)
+    return window
+
+
+def _attach(window: MainWindow, store: Store, library: Library, user: User) -> None:
+    """Give the starting window its store, library and user (it fills the patient list and enables itself)."""
     from ui.operations import Operations
 
-    window = MainWindow(Operations(store, library, user))
+    window.attach(Operations(store, library, user))
     if library.problems:
         window.operations.message.emit(
             translate("MainWindow", "regimen library: {count} file(s) refused, e.g. {example}").format(
@@ -252,7 +271,6 @@ def _window(store: Store, library: Library, user: User) -> Any:
             ),
             True,
         )
-    return window
 
 
 def _settle(app: QApplication, milliseconds: int = 150) -> None:
@@ -278,6 +296,10 @@ def _screenshot(args: argparse.Namespace) -> int:
     if not args.file.parent.is_dir():
         return _fail(f"screenshot: the folder {args.file.parent} does not exist")
     app = _application(offscreen=True, language=args.language)
+    from dosecalc.regimen.loader import load_library
+    from dosecalc.store.demo import demonstration_available, demonstration_user, ensure_demo
+    from dosecalc.store.records import open_store
+
     with tempfile.TemporaryDirectory(prefix="dosecalc-screenshot-") as folder:
         try:
             store = open_store(args.db or f"sqlite:///{Path(folder) / 'demo.sqlite3'}")
@@ -308,7 +330,7 @@ def _screenshot(args: argparse.Namespace) -> int:
     return 0 if saved else _fail(f"screenshot: cannot write {args.file}")
 
 
-# --------------------------------------------------------------------------------------------- measuring
+# --------------------------------------------------------------------------------------------- start-up
 
 
 class _FirstPaint(QObject):
@@ -325,22 +347,128 @@ class _FirstPaint(QObject):
         return False
 
 
+# Who works once the store and library are ready (the sign-in dialog, or the demonstration user when
+# measuring); None when nobody signs in.
+ChooseUser = Callable[["Store", Callable[[], "Library"]], "User | None"]
+
+
+class Startup:
+    """The workstation's start: the main window painted first, then the store, the library and the sign-in.
+
+    :meth:`show` shows the main window with every input and action disabled and "Opening the record
+    store…" written in it. After its first paint (or after :attr:`FALLBACK_MS` on a platform that
+    reports none) :meth:`open` runs, once: it imports the core, opens the store (schema check, audit-chain
+    check), loads and validates the regimen library, asks ``choose_user`` who works, and only then gives
+    all three to the window, which fills the patient list and enables its inputs. Until then nothing can
+    be typed, chosen or triggered.
+    """
+
+    # Start anyway if no paint has been reported by then.
+    FALLBACK_MS = 1000
+
+    def __init__(self, url: str | None, choose_user: ChooseUser) -> None:
+        from ui.main_window import MainWindow
+
+        self.url = url
+        self.choose_user = choose_user
+        self.window = MainWindow()
+        self.store: Store | None = None
+        self.library: Library | None = None
+        self._opened = False
+        self._watcher: _FirstPaint | None = None
+
+    def show(self, then: Callable[[], None]) -> MainWindow:
+        """Show the starting window; ``then`` runs once from the event loop after its first paint."""
+        done: list[bool] = []
+
+        def once() -> None:
+            if not done:
+                done.append(True)
+                then()
+
+        self._watcher = _FirstPaint(once)
+        self.window.installEventFilter(self._watcher)
+        self.window.show()
+        QTimer.singleShot(self.FALLBACK_MS, once)
+        return self.window
+
+    def open(self) -> int | None:
+        """Open the store and library, sign in, enable the window: None when it is ready, else the exit status.
+
+        0: nobody signed in. 2: the start failed; why is written in the window (which stays disabled) and
+        shown in a message box, as the workstation always did.
+        """
+        if self._opened:
+            raise RuntimeError("the workstation is already started")
+        self._opened = True
+        try:
+            return self._open()
+        except Exception as error:  # a defect: one line for the user, never a window left "opening"
+            traceback.print_exc()
+            if self.store is not None:
+                self.store.engine.dispose()
+            return self._refuse(
+                translate("Startup", "DoseCalc could not start"),
+                translate("Operations", "internal error: {error}; please report this").format(
+                    error=f"{type(error).__name__}: {error}"
+                ),
+            )
+
+    def _open(self) -> int | None:
+        from dosecalc.regimen.loader import load_library
+        from dosecalc.store.records import open_store
+
+        try:
+            self.store = open_store(self.url)
+        except DoseCalcError as error:
+            return self._refuse(translate("SignInDialog", "DoseCalc cannot open the record store"), error_text(error))
+        try:
+            self.library = load_library()
+        except DoseCalcError as error:
+            self.store.engine.dispose()
+            return self._refuse(translate("Startup", "DoseCalc cannot load the regimen library"), error_text(error))
+        library = self.library
+        user = self.choose_user(self.store, lambda: library)
+        if user is None:
+            self.store.engine.dispose()
+            return 0
+        _attach(self.window, self.store, library, user)
+        return None
+
+    def _refuse(self, title: str, text: str) -> int:
+        self.window.show_start_failed(title, text)
+        QMessageBox.critical(self.window, title, text)
+        return 2
+
+
 def _measure_startup(args: argparse.Namespace) -> int:
-    """For bench_gui.py: sign in as the demonstration user, show the window, print when it first painted."""
+    """For bench_gui.py: print when the main window first painted, then when it was ready for input.
+
+    The start is the normal one (:class:`Startup`) with the demonstration user signed in without a dialog.
+    "ready" is the first paint after the patient list was filled and the window enabled.
+    """
     import resource  # Unix only, like the benchmark
 
     app = _application()
-    store = open_store(args.db)
-    user = demonstration_user(store)
-    if user is None:
-        return _fail("--measure-startup needs a demonstration store (--db)")
-    window = _window(store, load_library(), user)
-    figures: dict[str, Any] = {}
 
-    def painted() -> None:
-        figures["painted"] = time.time()
+    def demonstration(store: Store, _library: Callable[[], Library]) -> User | None:
+        from dosecalc.store.demo import demonstration_user
+
+        return demonstration_user(store)
+
+    start = Startup(args.db, demonstration)
+    window = start.window
+    figures: dict[str, Any] = {}
+    outcome: list[int] = []
+    watchers: list[_FirstPaint] = []
+
+    def ready() -> None:
+        figures["ready"] = time.time()
+        figures["patients"] = window.patients.rowCount()
         if args.measure_patient:
-            window.operations.select_patient(store.patient_by_number(DEMO_HOSPITAL_NUMBER)["id"])
+            from dosecalc.store.demo import DEMO_HOSPITAL_NUMBER
+
+            window.operations.select_patient(window.operations.store.patient_by_number(DEMO_HOSPITAL_NUMBER)["id"])
             for index in range(window.tabs.count()):
                 window.tabs.setCurrentIndex(index)
                 _settle(app, 50)
@@ -349,11 +477,21 @@ def _measure_startup(args: argparse.Namespace) -> int:
         print(json.dumps(figures), flush=True)
         app.quit()
 
-    watcher = _FirstPaint(painted)
-    window.installEventFilter(watcher)
+    def painted() -> None:
+        figures["painted"] = time.time()
+        status = start.open()
+        if status is not None or not window.ready:
+            outcome.append(_fail("--measure-startup needs a demonstration store (--db)") if status == 0 else 2)
+            app.quit()
+            return
+        watchers.append(_FirstPaint(ready))
+        window.installEventFilter(watchers[-1])
+        window.update()
+
     window.resize(1366, 768)
-    window.show()
-    return app.exec()
+    start.show(painted)
+    code = app.exec()
+    return outcome[0] if outcome else code
 
 
 # --------------------------------------------------------------------------------------------- normal start
@@ -372,30 +510,22 @@ def sign_in(store: Store, library: Callable[[], Library]) -> User | None:
 
 def _run(args: argparse.Namespace) -> int:
     app = _application()
-    try:
-        store = open_store(_database_url(args.db))
-    except DoseCalcError as error:
-        QMessageBox.critical(
-            None, translate("SignInDialog", "DoseCalc cannot open the record store"), error_text(error)
-        )
-        return 2
-    loaded: list[Library] = []
+    # sign_in is looked up when called, so that tests can stand in for the dialog.
+    start = Startup(_database_url(args.db), lambda store, library: sign_in(store, library))
+    window = start.window
 
-    def library() -> Library:
-        if not loaded:
-            loaded.append(load_library())
-        return loaded[0]
-
-    user = sign_in(store, library)
-    if user is None:
-        return 0
-    window = _window(store, library(), user)
+    def opened() -> None:
+        status = start.open()
+        if status is not None:
+            app.exit(status)
+            return
+        window.signOutRequested.connect(sign_out)
 
     def sign_out() -> None:
         window.hide()
         window.operations.select_patient(None)
         window.operations.user = None
-        again = sign_in(store, library)
+        again = sign_in(window.operations.store, lambda: window.operations.library)
         if again is None:
             app.quit()
             return
@@ -403,8 +533,7 @@ def _run(args: argparse.Namespace) -> int:
         window.signed_in()
         window.show()
 
-    window.signOutRequested.connect(sign_out)
-    window.show()
+    start.show(opened)
     return app.exec()
 
 

@@ -6,6 +6,11 @@ of birth and allergies) on every tab, and the demonstration patient carries a wr
 A tab (and its modules: dose calculation, schedules and holidays, the ledger) is built the first time it
 is shown with a patient selected; until then it says to select a patient. The first window after
 signing in has no patient selected, so it loads none of them.
+
+The window is shown before the record store is open: built without :class:`~ui.operations.Operations`, it
+paints its menus and layout with every input and action disabled and a written status ("Opening the record
+store…"), and this module imports nothing of the core at start. :meth:`MainWindow.attach` gives it the
+store, library and user once they are open, checked and signed in, and only then enables it.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import datetime as dt
 import importlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -45,20 +50,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dosecalc.store.demo import DEMO_USERNAME
-from dosecalc.store.records import MEASUREMENT_KINDS
 from ui.errors import field_text
 from ui.i18n import (
     LANGUAGES,
     QT_TRANSLATE_NOOP,
     Retranslating,
+    date_text,
     install_language,
     language_name,
     saved_language,
     ui_language,
 )
-from ui.operations import Operations
-from ui.widgets import ERROR_STYLE, date_text
+
+if TYPE_CHECKING:  # the core (SQLAlchemy, pint, pydantic) is imported once the window has painted
+    from ui.operations import Operations
 
 __all__ = ["MainWindow", "MeasurementDialog", "PatientDialog", "PatientHeader", "PatientListModel"]
 
@@ -80,6 +85,12 @@ SOURCES = {
     "stated": QT_TRANSLATE_NOOP("Patient", "stated"),
     "estimated": QT_TRANSLATE_NOOP("Patient", "estimated"),
 }
+
+# What the window says while it waits for the store and the library (English; translated when shown).
+OPENING = QT_TRANSLATE_NOOP("MainWindow", "Opening the record store…")
+OPENING_DETAILS = QT_TRANSLATE_NOOP(
+    "MainWindow", "Checking the audit trail and the regimen library. Nothing can be entered until they are ready."
+)
 
 
 def sex_text(sex: str) -> str:
@@ -105,14 +116,19 @@ class PatientListModel(QAbstractListModel):
 
     PatientIdRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, operations: Operations, parent: Any = None) -> None:
+    def __init__(self, operations: Operations | None, parent: Any = None) -> None:
         super().__init__(parent)
         self._operations = operations
         self._rows: list[Any] = []
 
+    def attach(self, operations: Operations) -> None:
+        self._operations = operations
+
     def search(self, text: str = "", *, include_demo: bool = True) -> None:
         self.beginResetModel()
-        self._rows = self._operations.store.find_patients(text, include_demo=include_demo)
+        # No store yet (the window is starting): no patients.
+        found = self._operations.store.find_patients(text, include_demo=include_demo) if self._operations else []
+        self._rows = found
         self.endResetModel()
 
     def row_of(self, patient_id: int) -> int | None:
@@ -142,9 +158,11 @@ class PatientListModel(QAbstractListModel):
 class PatientHeader(Retranslating, QWidget):
     """Both identifiers, date of birth, sex, allergies and diagnosis of the selected patient; a DEMO banner."""
 
-    def __init__(self, operations: Operations, parent: QWidget | None = None) -> None:
+    def __init__(self, operations: Operations | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._operations = operations
+        # While the window starts (no store yet): the status shown instead of a patient.
+        self.starting: tuple[str, str] | None = None
         self.banner = QLabel()
         self.banner.setObjectName("demoBanner")
         self.banner.setStyleSheet(DEMO_STYLE)
@@ -166,9 +184,16 @@ class PatientHeader(Retranslating, QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.identity)
         layout.addWidget(self.details)
+        if operations is not None:
+            self.attach(operations)
+        self.retranslate()
+
+    def attach(self, operations: Operations) -> None:
+        self._operations = operations
+        self.starting = None
         operations.patientSelected.connect(self.refresh)
         operations.patientChanged.connect(self.refresh)
-        self.retranslate()
+        self.refresh()
 
     def retranslate(self) -> None:
         self.banner.setText(
@@ -180,6 +205,12 @@ class PatientHeader(Retranslating, QWidget):
         self.refresh()
 
     def refresh(self, *_: object) -> None:
+        if self._operations is None:
+            self.banner.hide()
+            title, text = self.starting or ("", "")
+            self.identity.setText(title)
+            self.details.setText(text)
+            return
         patient_id = self._operations.patient_id
         if patient_id is None:
             self.banner.hide()
@@ -222,6 +253,8 @@ class _FunnelDialog(QDialog):
         self.fields: dict[str, QWidget] = {}
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        from ui.widgets import ERROR_STYLE  # dialogs open once the store is: not at start
+
         self.error_label = QLabel()
         self.error_label.setObjectName("dialogError")
         self.error_label.setStyleSheet(ERROR_STYLE)
@@ -353,6 +386,8 @@ class MeasurementDialog(_FunnelDialog):
 
     def __init__(self, operations: Operations, patient_id: int, parent: QWidget | None = None) -> None:
         super().__init__(operations, translate("MainWindow", "Add measurement"), parent)
+        from dosecalc.store.records import MEASUREMENT_KINDS
+
         self.patient_id = patient_id
         self.kind = QComboBox()
         for kind in MEASUREMENT_KINDS:
@@ -384,14 +419,21 @@ class MeasurementDialog(_FunnelDialog):
 
 
 class MainWindow(Retranslating, QMainWindow):
-    """The workstation window of one signed-in user."""
+    """The workstation window of one signed-in user.
+
+    Built without ``operations`` it is the window while DoseCalc starts: menus and layout, no patient,
+    every input and action disabled, and the status of the start written in the header and the status
+    bar ("Opening the record store…", or :meth:`show_start_failed`); :meth:`attach` makes it the working window.
+    """
 
     #: The user chose Sign out; the application shows the sign-in dialog again.
     signOutRequested = Signal()
 
-    def __init__(self, operations: Operations, parent: QWidget | None = None) -> None:
+    def __init__(self, operations: Operations | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.operations = operations
+        self._operations: Operations | None = None
+        # Why the start failed (title, details; already translated), once it has.
+        self._start_failed: tuple[str, str] | None = None
         self.setWindowTitle("DoseCalc")
         self.setMinimumSize(1024, 640)
 
@@ -399,7 +441,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.search.setObjectName("patientSearch")
         self.search.setClearButtonEnabled(True)
         self.show_demo = QCheckBox()
-        self.patients = PatientListModel(operations, self)
+        self.patients = PatientListModel(None, self)
         self.list = QListView()
         self.list.setObjectName("patientList")
         self.list.setModel(self.patients)
@@ -416,7 +458,7 @@ class MainWindow(Retranslating, QMainWindow):
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.edit_button)
-        panel = QWidget()
+        panel = self.patient_panel = QWidget()
         panel.setObjectName("patientPanel")
         left = QVBoxLayout(panel)
         left.addWidget(self.search)
@@ -426,7 +468,7 @@ class MainWindow(Retranslating, QMainWindow):
         left.addWidget(self.measure_button)
         left.addWidget(self.measurements, 1)
 
-        self.header = PatientHeader(operations)
+        self.header = PatientHeader(None)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("patientTabs")
         for title, _module, _name in TABS:
@@ -467,6 +509,30 @@ class MainWindow(Retranslating, QMainWindow):
         self.edit_button.clicked.connect(self.edit_patient)
         self.measure_button.clicked.connect(self.add_measurement)
         self.tabs.currentChanged.connect(self._ensure_tab)
+        self._set_inputs_enabled(False)
+        self.retranslate()
+        if operations is not None:
+            self.attach(operations)
+
+    @property
+    def operations(self) -> Operations:
+        """The store, library and user of this window (only once :meth:`attach` gave them)."""
+        if self._operations is None:
+            raise RuntimeError("the main window is still starting: no record store yet")
+        return self._operations
+
+    @property
+    def ready(self) -> bool:
+        """True once the store is open, the library checked and a user signed in (inputs enabled)."""
+        return self._operations is not None
+
+    def attach(self, operations: Operations) -> None:
+        """Give the starting window its store, library and signed-in user; fill the patient list and enable it."""
+        if self._operations is not None:
+            raise RuntimeError("the main window already has its record store")
+        self._operations = operations
+        self.patients.attach(operations)
+        self.header.attach(operations)
         operations.message.connect(self._show_message)
         operations.patientSelected.connect(self._patient_selected)
         operations.patientSelected.connect(self._ensure_tab)
@@ -474,6 +540,40 @@ class MainWindow(Retranslating, QMainWindow):
         self.signed_in()
         self.retranslate()
         self._ensure_tab()
+        self._set_inputs_enabled(True)
+
+    def show_start_failed(self, title: str, details: str) -> None:
+        """The start failed: the reason stays written in the window (texts already translated), inputs disabled."""
+        self._start_failed = (title, details)
+        self._show_starting()
+
+    def _show_starting(self) -> None:
+        """While starting: what is being done (or why it failed) in the header and the status bar."""
+        title, details = (
+            (f"⚠ {self._start_failed[0]}", self._start_failed[1])
+            if self._start_failed
+            else (
+                translate("MainWindow", OPENING),
+                translate("MainWindow", OPENING_DETAILS),
+            )
+        )
+        self.header.starting = (title, details)
+        self.header.refresh()
+        self.status.setText(title)
+
+    def _set_inputs_enabled(self, enabled: bool) -> None:
+        """Every input (the patient panel, the tabs) and every menu action.
+
+        The header stays enabled so that the status it writes while starting is legible (it holds no input),
+        and the menus themselves open to be read.
+        """
+        self.patient_panel.setEnabled(enabled)
+        self.tabs.setEnabled(enabled)
+        for item, (_text, slot) in self._menu_texts.items():
+            if slot is not None:
+                item.setEnabled(enabled)
+        for item in self.language_actions.values():
+            item.setEnabled(enabled)
 
     def retranslate(self) -> None:
         """Every text of the window in the interface language; what is typed and selected stays as it is."""
@@ -501,6 +601,9 @@ class MainWindow(Retranslating, QMainWindow):
                 )
         for item, (text, _slot) in self._menu_texts.items():
             item.setText(translate("MainWindow", text))
+        if self._operations is None:  # still starting: no user, store or patient to show
+            self._show_starting()
+            return
         self._status_text()
         self.patients.beginResetModel()  # the list's "born" and sex words
         self.patients.endResetModel()
@@ -606,6 +709,8 @@ class MainWindow(Retranslating, QMainWindow):
 
     def signed_in(self) -> None:
         """Show who is signed in and reset the patient list (called after each sign-in)."""
+        from dosecalc.store.demo import DEMO_USERNAME
+
         user = self.operations.user
         demo = user is not None and user.username == DEMO_USERNAME
         self.show_demo.setChecked(demo)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMenu
+from sqlalchemy import create_engine
 
 from dosecalc.errors import DoseCalcError
 from dosecalc.regimen.loader import Library, load_library
@@ -27,7 +28,7 @@ from dosecalc.store.demo import (
     needs_first_administrator,
 )
 from dosecalc.store.records import Store, open_store
-from ui.app import SignInDialog, main
+from ui.app import ChooseUser, SignInDialog, Startup, main
 from ui.main_window import MainWindow, MeasurementDialog, PatientDialog
 from ui.operations import Operations
 from ui.settings import SettingsDialog
@@ -239,7 +240,7 @@ def test_a_store_that_cannot_open_is_a_message_not_a_traceback(
 
 
 def test_normal_start_signs_in_shows_the_window_and_signs_out(
-    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: Library
+    qapp, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: Library
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
@@ -251,14 +252,21 @@ def test_normal_start_signs_in_shows_the_window_and_signs_out(
     seen: list[MainWindow] = []
     quits: list[bool] = []
 
+    def ready() -> list[MainWindow]:
+        return [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible() and w.ready]
+
     class Application:
-        def exec(self) -> int:
-            seen.extend(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        def exec(self) -> int:  # the event loop until the window painted, opened the store and signed in
+            qtbot.waitUntil(lambda: bool(ready()), timeout=20_000)
+            seen.extend(ready())
             seen[0].signOutRequested.emit()
             return 0
 
         def quit(self) -> None:
             quits.append(True)
+
+        def exit(self, status: int) -> None:  # pragma: no cover - only when the start fails
+            raise AssertionError(f"the start failed ({status})")
 
     monkeypatch.setattr("ui.app._application", lambda offscreen=False: Application())
     assert main(["--db", url]) == 0
@@ -268,6 +276,192 @@ def test_normal_start_signs_in_shows_the_window_and_signs_out(
     seen[0].operations.store.engine.dispose()
     seen[0].close()
     seen[0].deleteLater()
+
+
+# ------------------------------------------------------------------------------------------- start-up
+
+
+def _demo_store(tmp_path: Path, library: Library) -> str:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    prepared = open_store(url)
+    ensure_demo(prepared, library)
+    prepared.engine.dispose()
+    return url
+
+
+def _started(qtbot, url: str, choose: ChooseUser | None = None) -> tuple[Startup, list[str]]:
+    """A Startup shown and painted (the store not opened yet); the message boxes it shows are collected."""
+    start = Startup(url, choose or (lambda store, _library: demonstration_user(store)))
+    qtbot.addWidget(start.window)
+    painted: list[bool] = []
+    start.show(lambda: painted.append(True))
+    qtbot.waitUntil(lambda: bool(painted), timeout=10_000)
+    return start, []
+
+
+def _inputs_disabled(window: MainWindow) -> bool:
+    actions = [a for m in window.menuBar().findChildren(QMenu) for a in m.actions()
+               if not a.isSeparator() and a.menu() is None]  # fmt: skip
+    inputs = (window.patient_panel, window.tabs, window.search, window.list, window.new_button)
+    return not any(w.isEnabled() for w in inputs) and bool(actions) and not any(a.isEnabled() for a in actions)
+
+
+def _criticals(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr("ui.app.QMessageBox.critical", lambda _parent, title, text: shown.append((title, text)))
+    return shown
+
+
+def test_the_window_paints_disabled_with_a_written_status_before_the_store_opens(
+    qtbot, tmp_path: Path, library: Library
+) -> None:
+    url = _demo_store(tmp_path, library)
+    during: list[dict[str, object]] = []
+
+    def choose(store: Store, loaded: object) -> object:  # the sign-in: after the store and library, before input
+        during.append(
+            {"ready": start.window.ready, "disabled": _inputs_disabled(start.window), "library": start.library,
+             "chain_checked": store.chain.entries > 0}
+        )  # fmt: skip
+        return demonstration_user(store)
+
+    start, _ = _started(qtbot, url, choose)
+    window = start.window
+    assert window.isVisible()
+    assert not window.ready
+    assert start.store is None  # painted before the store was opened
+    assert _inputs_disabled(window)
+    assert window.patients.rowCount() == 0
+    assert window.header.identity.text() == "Opening the record store…"
+    assert window.status.text() == "Opening the record store…"
+    assert "Nothing can be entered" in window.header.details.text()
+    assert [m.title() for m in window.menuBar().findChildren(QMenu)] != []  # the menus are there to read
+    with pytest.raises(RuntimeError, match="still starting"):
+        window.operations  # noqa: B018
+
+    assert start.open() is None
+    assert during == [{"ready": False, "disabled": True, "library": start.library, "chain_checked": True}]
+    assert window.ready
+    assert not _inputs_disabled(window)
+    assert window.search.isEnabled()
+    assert window.list.isEnabled()
+    assert window.patients.rowCount() == 1
+    assert window.header.identity.text() == "No patient selected"
+    assert window.status.text().startswith("Signed in: demo")
+    window.operations.store.engine.dispose()
+
+
+def test_the_start_is_translated(qtbot, tmp_path: Path, library: Library) -> None:
+    from ui.i18n import install_language
+
+    install_language("zh_CN")
+    try:
+        start, _ = _started(qtbot, _demo_store(tmp_path, library))
+        assert start.window.header.identity.text() == "正在打开记录库…"
+        install_language("en")
+        assert start.window.header.identity.text() == "Opening the record store…"
+    finally:
+        install_language("en")
+
+
+@pytest.mark.parametrize("case", ["bad url", "newer schema"])
+def test_a_store_that_cannot_open_leaves_the_window_disabled_with_the_message(
+    qtbot, tmp_path: Path, library: Library, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    if case == "bad url":
+        url, expected = "mysql://somewhere/db", "db: mysql://somewhere/db"
+    else:
+        url = _demo_store(tmp_path, library)
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+        engine.dispose()
+        expected = "cannot be prepared"
+    shown = _criticals(monkeypatch)
+    start, _ = _started(qtbot, url)
+    assert start.open() == 2
+    assert len(shown) == 1
+    title, text = shown[0]
+    assert title == "DoseCalc cannot open the record store"
+    assert expected in text
+    window = start.window
+    assert not window.ready
+    assert _inputs_disabled(window)
+    assert window.patients.rowCount() == 0
+    assert window.header.identity.text() == f"⚠ {title}"  # the reason stays written in the window
+    assert window.header.details.text() == text
+    with pytest.raises(RuntimeError, match="already started"):
+        start.open()
+
+
+def test_an_invalid_regimen_file_is_refused_and_named_as_before(
+    qtbot, tmp_path: Path, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "broken.toml").write_text('id = "broken"\nversion = \n', encoding="utf-8")
+    monkeypatch.setenv("DOSECALC_SITE_REGIMENS", str(site))
+    shown = _criticals(monkeypatch)
+    start, _ = _started(qtbot, _demo_store(tmp_path, library))
+    assert start.open() is None
+    assert shown == []
+    window = start.window
+    assert start.library is not None
+    assert [p.file for p in start.library.problems] == [str(site / "broken.toml")]
+    assert "broken" not in start.library.regimens
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Error: regimen library: 1 file(s) refused, e.g. ")
+    assert "broken.toml" in message
+    window.operations.store.engine.dispose()
+
+
+def test_a_broken_audit_trail_still_makes_the_record_read_only(
+    qtbot, tmp_path: Path, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = _demo_store(tmp_path, library)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        patient = connection.exec_driver_sql("SELECT id FROM patients WHERE demo").scalar_one()
+        connection.exec_driver_sql(
+            "UPDATE audit_log SET reason = 'changed' WHERE seq = (SELECT max(seq) FROM audit_log WHERE patient_id = ?)",
+            (patient,),
+        )
+    engine.dispose()
+    start, _ = _started(qtbot, url)
+    assert start.open() is None
+    operations = start.window.operations
+    assert not operations.store.chain.ok
+    assert patient in operations.store.read_only_patients
+    messages: list[tuple[str, bool]] = []
+    operations.message.connect(lambda text, error: messages.append((text, error)))
+    refused = operations.run(
+        operations.store.add_measurement, operations.actor, patient, "weight", "60 kg", dt.date.today()
+    )
+    assert refused is None
+    assert messages[0][1] is True
+    assert "has a broken audit trail; the record is read-only" in messages[0][0]
+    operations.store.engine.dispose()
+
+
+def test_nobody_signing_in_ends_the_start_and_a_defect_is_one_line(
+    qtbot, tmp_path: Path, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = _demo_store(tmp_path, library)
+    start, _ = _started(qtbot, url, lambda _store, _library: None)
+    assert start.open() == 0
+    assert not start.window.ready
+    assert _inputs_disabled(start.window)
+
+    def defect(_store: Store, _library: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    shown = _criticals(monkeypatch)
+    broken, _ = _started(qtbot, url, defect)
+    assert broken.open() == 2
+    assert shown == [("DoseCalc could not start",
+                      "internal error: ZeroDivisionError: division by zero; please report this")]  # fmt: skip
+    assert not broken.window.ready
+    assert _inputs_disabled(broken.window)
 
 
 # ------------------------------------------------------------------------------------------- main window

@@ -190,7 +190,7 @@
         <translation>打印日历(&amp;P)…</translation>
     </message>
     <message>
-        <source>Print preview of the nurse&apos;s calendar (Ctrl+P)</source>
+        <source>Print preview of the nurse's calendar (Ctrl+P)</source>
         <translation>护士用治疗日历的打印预览（Ctrl+P）</translation>
     </message>
     <message>
@@ -414,7 +414,7 @@
     </message>
     <message>
         <source> ({detail})</source>
-        <extracomment>Codes whose template says all the core&apos;s English line says (no English detail after them).</extracomment>
+        <extracomment>Codes whose template says all the core's English line says (no English detail after them).</extracomment>
         <translation>（{detail}）</translation>
     </message>
 </context>
@@ -422,7 +422,7 @@
     <name>CoreField</name>
     <message>
         <source>height</source>
-        <extracomment>Field names people meet in the workstation&apos;s forms (others are shown as the core names them).</extracomment>
+        <extracomment>Field names people meet in the workstation's forms (others are shown as the core names them).</extracomment>
         <translation>身高</translation>
     </message>
     <message>
@@ -615,7 +615,7 @@
     </message>
     <message>
         <source>Drug (tall man where ISMP lists one)</source>
-        <extracomment>The row&apos;s :class:`~dosecalc.regimen.order.OrderedLine`.</extracomment>
+        <extracomment>The row's :class:`~dosecalc.regimen.order.OrderedLine`.</extracomment>
         <translation>药物（ISMP 列出的药名使用 Tall Man 大写）</translation>
     </message>
     <message>
@@ -687,7 +687,7 @@
     </message>
     <message>
         <source>BSA formula</source>
-        <extracomment>(plan key, label, options as (value the core parses, label)). &quot;measured&quot; needs a GFR, entered elsewhere.</extracomment>
+        <extracomment>(plan key, label, options as (value the core parses, label)). "measured" needs a GFR, entered elsewhere.</extracomment>
         <translation>体表面积公式</translation>
     </message>
     <message>
@@ -748,7 +748,7 @@
         <translation>打印工作单(&amp;P)…</translation>
     </message>
     <message>
-        <source>Print preview of the saved order&apos;s worksheet (Ctrl+P)</source>
+        <source>Print preview of the saved order's worksheet (Ctrl+P)</source>
         <translation>已保存医嘱工作单的打印预览（Ctrl+P）</translation>
     </message>
     <message>
@@ -885,7 +885,7 @@
         <translation>{group}：阶段 {phase} 不使用</translation>
     </message>
     <message>
-        <source>the saved plan&apos;s {policy}: {error}</source>
+        <source>the saved plan's {policy}: {error}</source>
         <translation>已保存方案的 {policy}：{error}</translation>
     </message>
     <message>
@@ -1344,6 +1344,14 @@ no maximum set</source>
         <translation>累积剂量(&amp;L)</translation>
     </message>
     <message>
+        <source>Opening the record store…</source>
+        <translation>正在打开记录库…</translation>
+    </message>
+    <message>
+        <source>Checking the audit trail and the regimen library. Nothing can be entered until they are ready.</source>
+        <translation>正在核对审计记录和方案库。在它们就绪之前，无法输入任何内容。</translation>
+    </message>
+    <message>
         <source>{number} · born {born} · {sex}</source>
         <translation>{number} · 出生 {born} · {sex}</translation>
     </message>
@@ -1388,7 +1396,7 @@ no maximum set</source>
         <translation>— 请选择 —</translation>
     </message>
     <message>
-        <source>type the allergies, or tick &apos;No known allergies&apos;</source>
+        <source>type the allergies, or tick 'No known allergies'</source>
         <translation>填写过敏史，或勾选“无已知过敏”</translation>
     </message>
     <message>
@@ -1396,7 +1404,7 @@ no maximum set</source>
         <translation>无已知过敏</translation>
     </message>
     <message>
-        <source>The language of the patient&apos;s printed calendar (drug names stay bilingual)</source>
+        <source>The language of the patient's printed calendar (drug names stay bilingual)</source>
         <translation>患者打印日历所用的语言（药名始终中英对照）</translation>
     </message>
     <message>
@@ -1657,7 +1665,7 @@ no maximum set</source>
     <name>PreparationPanel</name>
     <message>
         <source>Preparation</source>
-        <extracomment>&quot;Print bag label…&quot; was pressed: the drug (catalogue id) and the order line of the line shown. The text of each row, as shown (the details view renders these). &quot;UNCONFIRMED against the product label: …&quot;, shown first in the details.</extracomment>
+        <extracomment>"Print bag label…" was pressed: the drug (catalogue id) and the order line of the line shown. The text of each row, as shown (the details view renders these). "UNCONFIRMED against the product label: …", shown first in the details.</extracomment>
         <translation>配制</translation>
     </message>
     <message>
@@ -1713,11 +1721,11 @@ no maximum set</source>
         <translation>无输液袋标签：配制被阻止（BLOCK）时不打印标签（{0}）。</translation>
     </message>
     <message>
-        <source>No bag label yet: save the order first (a label prints the saved order&apos;s dose).</source>
+        <source>No bag label yet: save the order first (a label prints the saved order's dose).</source>
         <translation>暂无输液袋标签：请先保存医嘱（标签打印的是已保存医嘱的剂量）。</translation>
     </message>
     <message>
-        <source>Print preview of this line&apos;s bag label</source>
+        <source>Print preview of this line's bag label</source>
         <translation>打印预览本行的输液袋标签</translation>
     </message>
     <message>
@@ -1813,7 +1821,7 @@ no maximum set</source>
     <name>PrintCalendar</name>
     <message>
         <source> (doses not verified)</source>
-        <extracomment>What a day without treatment says (medication-safety K5), and the check before each cycle (English source texts; printed in the patient&apos;s language).</extracomment>
+        <extracomment>What a day without treatment says (medication-safety K5), and the check before each cycle (English source texts; printed in the patient's language).</extracomment>
         <translation>（剂量未核对）</translation>
     </message>
     <message>
@@ -1941,7 +1949,7 @@ no maximum set</source>
         <translation>如漏服或服药后呕吐，不要补服；请拨打24小时电话。</translation>
     </message>
     <message>
-        <source>not set in DoseCalc — write the ward&apos;s number here before handing this calendar over:</source>
+        <source>not set in DoseCalc — write the ward's number here before handing this calendar over:</source>
         <translation>DoseCalc 中未设置 — 交给患者前请在此填写病房电话：</translation>
     </message>
     <message>
@@ -2300,7 +2308,7 @@ no maximum set</source>
         <translation>如 +86 25 1234 5678</translation>
     </message>
     <message>
-        <source>The ward&apos;s 24-hour number, printed on every calendar</source>
+        <source>The ward's 24-hour number, printed on every calendar</source>
         <translation>病房24小时电话，印在每份日历上</translation>
     </message>
     <message>
@@ -2361,7 +2369,7 @@ no maximum set</source>
         <translation>更改的数据库 URL 在下次启动时生效。</translation>
     </message>
     <message>
-        <source>These are the ward&apos;s settings, in {0}. Only an administrator of this PC can change them.</source>
+        <source>These are the ward's settings, in {0}. Only an administrator of this PC can change them.</source>
         <translation>这些是病区的设置，保存在 {0}。只有本机管理员可以修改。</translation>
     </message>
     <message>
@@ -2450,6 +2458,17 @@ no maximum set</source>
     <message>
         <source>DoseCalc cannot open the record store</source>
         <translation>DoseCalc 无法打开记录库</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>DoseCalc could not start</source>
+        <translation>DoseCalc 无法启动</translation>
+    </message>
+    <message>
+        <source>DoseCalc cannot load the regimen library</source>
+        <translation>DoseCalc 无法加载方案库</translation>
     </message>
 </context>
 <context>
