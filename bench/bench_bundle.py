@@ -37,30 +37,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+# The floor (a bare PySide6 window process), the demonstration store and the spread are bench_gui's, so
+# the frozen app is measured against exactly the floor the workstation figures use.
+from bench_gui import BARE, _spread, demonstration_store  # bench/bench_gui.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
-BARE = """
-import json, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication([])
-window = QMainWindow()
-figures = {}
-def painted():
-    figures["painted"] = time.time()
-    print(json.dumps(figures), flush=True)
-    app.quit()
-class FirstPaint(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and not figures:
-            figures["seen"] = True
-            QTimer.singleShot(0, painted)
-        return False
-watcher = FirstPaint()
-window.installEventFilter(watcher)
-window.resize(1366, 768)
-window.show()
-app.exec()
-"""
 
 
 def _du(path: Path, *options: str) -> int:
@@ -109,22 +90,6 @@ def _launch(command: list[str], home: Path, clean: bool) -> tuple[float, float]:
         raise SystemExit(f"{' '.join(command)} failed ({result.returncode}): {result.stderr.strip()}")
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     return float(figures["painted"]) - started, float(figures.get("ready", figures["painted"])) - started
-
-
-def demonstration_store(folder: Path) -> str:
-    from dosecalc.regimen.loader import load_library
-    from dosecalc.store.demo import ensure_demo
-    from dosecalc.store.records import open_store
-
-    url = f"sqlite:///{folder / 'demo.sqlite3'}"
-    store = open_store(url)
-    ensure_demo(store, load_library())
-    store.engine.dispose()
-    return url
-
-
-def _spread(values: list[float]) -> dict[str, float]:
-    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
 def measure_startup(bundle: Path, runs: int) -> dict[str, Any]:
