@@ -145,7 +145,7 @@ def carboplatin_dose(
                 severity,
                 "no GFR cap: FDA (2010) advises capping an estimated GFR at 125 mL/min"
                 + ("" if gfr.estimated else "; a measured GFR needs no cap"),
-                {},
+                {"estimated": gfr.estimated},
             )
         )
     else:
@@ -203,7 +203,7 @@ def carboplatin_dose(
                 Severity.WARNING,
                 f"target AUC {format_number(auc)} is above {format_number(limits.auc_warn_above)}; NCCN "
                 "suggests a measured GFR for high AUC",
-                {"auc": auc},
+                {"auc": auc, "threshold": limits.auc_warn_above},
             )
         )
     dose_mg = calvert_dose_mg(auc, used)

@@ -21,7 +21,7 @@ from dosecalc.display import display_unit, format_number
 from dosecalc.errors import ImplausibleValueError, InputError
 from dosecalc.inputs import optional_policy_quantity, parse_percent
 from dosecalc.patient import Weight
-from dosecalc.rounding import RoundingRule, round_dose
+from dosecalc.rounding import RoundingOutcome, RoundingRule, round_dose
 from dosecalc.settings import DEFAULT_LIMITS, PlausibilityLimits
 from dosecalc.units import (
     BODY_SURFACE_AREA,
@@ -334,7 +334,9 @@ def calculate_dose(
     else:
         steps.append(Step("Final dose", outcome.reason, "", (), make_quantity(final_mg, MILLIGRAM), 2))
         if rule.step_mg is not None:
-            flags.append(Flag("rounding.not_applied", Severity.INFO, outcome.reason, {}))
+            flags.append(
+                Flag("rounding.not_applied", Severity.INFO, outcome.reason, _not_rounded_params(outcome, rule))
+            )
     per_cycle_mg = final_mg * days
     label = "per administration" if days == 1 else f"per day, on {days} days of the cycle"
     steps.append(
@@ -368,6 +370,21 @@ def calculate_dose(
     )
 
 
+def _not_rounded_params(outcome: RoundingOutcome, rule: RoundingRule) -> dict[str, float]:
+    """What a translation of the refused rounding needs: the step, and the nearest step with its deviation."""
+    assert rule.step_mg is not None
+    assert outcome.candidate_mg is not None
+    candidate = outcome.candidate_mg
+    params = {
+        "step": float(rule.step_mg),
+        "candidate": float(candidate),
+        "max_deviation": float(rule.max_deviation * 100),
+    }
+    if candidate:
+        params["deviation"] = float((candidate - outcome.calculated_mg) / outcome.calculated_mg * 100)
+    return params
+
+
 def _weight_flags(weight: Weight) -> tuple[Flag, ...]:
     from dosecalc.patient import MeasurementSource
 
@@ -378,6 +395,6 @@ def _weight_flags(weight: Weight) -> tuple[Flag, ...]:
             "weight.not_measured",
             Severity.WARNING,
             f"weight is {weight.source.value}, not measured; ISMP advises measured weight for dosing",
-            {},
+            {"source": weight.source.value},
         ),
     )

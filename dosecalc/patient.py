@@ -340,7 +340,7 @@ def patient_flags(patient: Patient, limits: PlausibilityLimits = DEFAULT_LIMITS)
                 Severity.WARNING,
                 f"age {format_number(patient.age_years)} years is above {format_number(limits.age_years_warn.high)}; "
                 "check organ function and dosing policy",
-                {"age": patient.age_years},
+                {"age": patient.age_years, "threshold": limits.age_years_warn.high},
             )
         )
     flags.extend(patient.source_flags())
@@ -370,7 +370,7 @@ def patient_flags(patient: Patient, limits: PlausibilityLimits = DEFAULT_LIMITS)
                 f"creatinine {format_number(patient.creatinine.mg_per_dl, 2)} mg/dL is outside "
                 f"{limits.creatinine_mg_dl_warn.text('mg/dL')}; "
                 "estimated clearance is unreliable there",
-                {"creatinine_mg_dl": patient.creatinine.mg_per_dl},
+                {"creatinine_mg_dl": patient.creatinine.mg_per_dl, "range": limits.creatinine_mg_dl_warn.text("mg/dL")},
             )
         )
     if patient.height is not None and patient.weight is not None:
@@ -400,6 +400,6 @@ def bmi_flags(height: Height, weight: Weight, limits: PlausibilityLimits = DEFAU
             Severity.WARNING,
             f"BMI {format_number(bmi, 1)} kg/m² is outside {limits.bmi_warn.text()}; "
             "confirm height and weight and the weight policy",
-            {"bmi": bmi},
+            {"bmi": bmi, "range": limits.bmi_warn.text()},
         ),
     )

@@ -68,6 +68,8 @@ class RoundingOutcome:
     deviation_percent: Decimal
     rounded: bool
     reason: str
+    #: The nearest step when it was refused (0 when the dose is under half a step); None when rounded or no rule.
+    candidate_mg: Decimal | None = None
 
 
 def round_dose(calculated_mg: float | Decimal, rule: RoundingRule) -> RoundingOutcome:
@@ -95,6 +97,7 @@ def round_dose(calculated_mg: float | Decimal, rule: RoundingRule) -> RoundingOu
             Decimal("0.00"),
             False,
             f"exact dose kept: it is smaller than half the {format_number(step, 3)} mg step",
+            candidate,
         )
     deviation = (candidate - calculated) / calculated
     if abs(deviation) > rule.max_deviation:
@@ -105,6 +108,7 @@ def round_dose(calculated_mg: float | Decimal, rule: RoundingRule) -> RoundingOu
             False,
             f"exact dose kept: rounding to {format_number(candidate, 3)} mg would deviate "
             f"{format_number(deviation * 100, 2)} %, beyond {format_number(rule.max_deviation * 100, 2)} %",
+            candidate,
         )
     percent = (deviation * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return RoundingOutcome(calculated, _clean(candidate), percent, True, _rounded_reason(step))

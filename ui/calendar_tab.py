@@ -47,6 +47,7 @@ from ui.calendar_month import (
     plan_header,
 )
 from ui.errors import error_text
+from ui.flag_text import flag_line
 from ui.operations import Operations
 
 __all__ = ["CLINIC_CLOSURES", "CalendarTab"]
@@ -237,7 +238,7 @@ class CalendarTab(i18n.Retranslating, QWidget):
         self.shown = ShownPlan(row, regimen, plan, clinic, names)
         self._show_header()
         self.notes.clear()
-        self.notes.addItems([flag.render() for flag in plan.flags] or [translate("CalendarTab", "none")])
+        self.notes.addItems([flag_line(flag) for flag in plan.flags] or [translate("CalendarTab", "none")])
         self.pages.setCurrentIndex(1)
         if not keep_month:
             first = plan.events[0].date if plan.events else plan.start

@@ -19,6 +19,7 @@ from dosecalc.display import format_number
 from dosecalc.ledger import DrugTotal, SiteSum
 from dosecalc.regimen.model import Catalogue
 from ui import i18n
+from ui.flag_text import flag_line
 from ui.i18n import QT_TRANSLATE_NOOP
 
 __all__ = [
@@ -129,7 +130,7 @@ class DrugTotalsModel(_ListModel):
             total: DrugTotal = self.items[index.row()]
             limit = total.cumulative
             notes = [f"{limit.counts}; {limit.kind}: {limit.source}"] if limit else []
-            return "\n".join([*notes, *(flag.render() for flag in total.flags)]) or None
+            return "\n".join([*notes, *(flag_line(flag) for flag in total.flags)]) or None
         return super().data(index, role)
 
     def _drug(self, total: DrugTotal) -> str:

@@ -31,6 +31,7 @@ from dosecalc.site import load_site_settings
 from dosecalc.store.ledger import PatientLedger, compute_ledger
 from ui import i18n
 from ui.errors import error_text, field_text
+from ui.flag_text import flag_line
 from ui.ledger_models import (
     SEVERITY_BACKGROUND,
     DrugTotalsModel,
@@ -183,7 +184,7 @@ class LedgerTab(i18n.Retranslating, QWidget):
         self.checks.setText(self._checks_text(ledger))
         self.flags.clear()
         for flag in ledger.flags:
-            item = QListWidgetItem(flag.render())  # "BLOCK: …": the word, not only the colour
+            item = QListWidgetItem(flag_line(flag))  # "BLOCK: …": the word, not only the colour
             if flag.severity in SEVERITY_BACKGROUND:
                 item.setBackground(SEVERITY_BACKGROUND[flag.severity])
             self.flags.addItem(item)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from dosecalc.derivation import Flag, Severity
 from dosecalc.display import format_number, format_quantity
 from dosecalc.regimen.order import OrderedLine, RegimenOrder
+from ui.flag_text import flag_line, flag_text
 from ui.i18n import QT_TRANSLATE_NOOP, drug_name
 
 __all__ = ["DoseTableModel", "FlagListModel", "days_text", "percent_text", "severity_icon"]
@@ -35,11 +36,6 @@ _ROUTES = {
     "intravenous": QT_TRANSLATE_NOOP("DoseTable", "intravenous"),
     "oral": QT_TRANSLATE_NOOP("DoseTable", "oral"),
     "hepatic intra-arterial": QT_TRANSLATE_NOOP("DoseTable", "hepatic intra-arterial"),
-}
-_SEVERITIES = {
-    Severity.BLOCK: QT_TRANSLATE_NOOP("Flags", "BLOCK"),
-    Severity.WARNING: QT_TRANSLATE_NOOP("Flags", "WARNING"),
-    Severity.INFO: QT_TRANSLATE_NOOP("Flags", "INFO"),
 }
 
 #: Blocks first, then warnings, then notes.
@@ -222,9 +218,9 @@ class FlagListModel(QAbstractListModel):
         reason = self._overrides.get((flag.code, flag.message))
         if flag.severity is Severity.BLOCK and reason:
             return translate("Flags", "BLOCK (overridden, reason: {reason}): {message}").format(
-                reason=reason, message=flag.message
+                reason=reason, message=flag_text(flag)
             )
-        return f"{translate('Flags', _SEVERITIES[flag.severity])}: {flag.message}"
+        return flag_line(flag)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._flags):

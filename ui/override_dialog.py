@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from dosecalc.derivation import Flag
+from ui.flag_text import flag_text
 
 __all__ = ["OverrideDialog"]
 
@@ -34,7 +35,7 @@ class OverrideDialog(QDialog):
         form = QFormLayout()
         self.edits: dict[tuple[str, str], QLineEdit] = {}
         for flag in flags:
-            text = QLabel(translate("OverrideDialog", "BLOCK: {message}").format(message=flag.message))
+            text = QLabel(translate("OverrideDialog", "BLOCK: {message}").format(message=flag_text(flag)))
             text.setWordWrap(True)
             edit = QLineEdit(reasons.get((flag.code, flag.message), ""))
             edit.setPlaceholderText(translate("OverrideDialog", "reason for overriding"))

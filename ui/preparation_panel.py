@@ -30,6 +30,7 @@ from dosecalc.display import format_quantity
 from dosecalc.errors import DoseCalcError
 from dosecalc.preparation import Container, PreparationSettings, PreparedDose, prepare_line
 from dosecalc.regimen.order import OrderedLine
+from ui.flag_text import flag_line, flag_text
 
 __all__ = ["PreparationPanel"]
 
@@ -109,7 +110,7 @@ class PreparationPanel(QGroupBox):
             return self.tr("No bag label: select a dose line that can be prepared.")
         if not made.needed:
             return self.tr("No bag label: taken by mouth, nothing is prepared.")
-        blocks = [flag.message for flag in made.flags if flag.severity is Severity.BLOCK]
+        blocks = [flag_text(flag) for flag in made.flags if flag.severity is Severity.BLOCK]
         if blocks:
             return self.tr("No bag label: a blocked preparation gets no label ({0}).").format(blocks[0])
         if not self.order_saved:
@@ -163,7 +164,7 @@ class PreparationPanel(QGroupBox):
         v = self.values
         if not made.needed:
             v["container"] = self.tr("Oral: dispensed, nothing to prepare.")
-            v["flags"] = "\n".join(flag.render() for flag in made.flags)
+            v["flags"] = "\n".join(flag_line(flag) for flag in made.flags)
             return
         per_day = self.tr(" — one each day, on {0} days").format(made.days) if made.days > 1 else ""
         v["container"] = f"{_container_text(made.container)}{per_day}"
@@ -205,7 +206,7 @@ class PreparationPanel(QGroupBox):
             v["use_within"] = self.tr("{0} of preparation, {1}").format(format_quantity(made.use_within), made.storage)
         else:
             v["use_within"] = self.tr("not in the catalogue")
-        v["flags"] = "\n".join(flag.render() for flag in made.flags) or self.tr("none")
+        v["flags"] = "\n".join(flag_line(flag) for flag in made.flags) or self.tr("none")
         if made.unconfirmed:
             self.unconfirmed = self.tr("UNCONFIRMED against the product label: {0}").format(", ".join(made.unconfirmed))
 

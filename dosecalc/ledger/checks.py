@@ -98,7 +98,7 @@ def staleness(
                 f"measurement.{kind}_missing",
                 Severity.BLOCK,
                 f"no {kind} is recorded on or before {_date(planned_date)}; record one, or override with a reason",
-                {"kind": kind},
+                {"kind": kind, "date": planned_date.isoformat()},
             )
             results.append(Freshness(kind, None, None, window, (flag,)))
             continue
@@ -111,7 +111,13 @@ def staleness(
                     Severity.BLOCK,
                     f"{kind} measured on {_date(measured_on)} is {age} days old on {_date(planned_date)}; the "
                     f"window is {window} days — measure again, or override with a reason",
-                    {"kind": kind, "age_days": age, "window_days": window},
+                    {
+                        "kind": kind,
+                        "age_days": age,
+                        "window_days": window,
+                        "measured_on": measured_on.isoformat(),
+                        "date": planned_date.isoformat(),
+                    },
                 ),
             )
         results.append(Freshness(kind, measured_on, age, window, flags))
@@ -161,7 +167,7 @@ def weight_change(current_kg: float, reference_kg: float, threshold: float = 0.1
                 f"weight {format_number(current_kg, 1)} kg is {format_number(100 * change, 1)} % from the reference "
                 f"{format_number(reference_kg, 1)} kg (threshold {format_number(100 * threshold, 1)} %): recalculate "
                 "the doses or confirm the weight",
-                {"current_kg": current_kg, "reference_kg": reference_kg, "change": change},
+                {"current_kg": current_kg, "reference_kg": reference_kg, "change": change, "threshold": threshold},
             ),
         )
     return WeightChange(current_kg, reference_kg, change, threshold, flags)
@@ -255,7 +261,7 @@ def day1_lab_check(
                     f"day1.{kind}_missing",
                     Severity.BLOCK,
                     f"no day-1 {spec.name} is recorded (go criterion {rule}); record it, or override with a reason",
-                    {"kind": kind},
+                    {"kind": kind, "rule": rule},
                 )
             )
             continue
@@ -270,7 +276,7 @@ def day1_lab_check(
                     Severity.BLOCK,
                     f"{spec.name} {_n(value)} {spec.unit} fails the day-1 go criterion {rule}: the cycle "
                     "waits, or override with a reason",
-                    {"kind": kind, "value": value, "limit": limit},
+                    {"kind": kind, "value": value, "limit": limit, "unit": spec.unit, "rule": rule},
                 )
             )
     return LabCheck(tuple(results), apply_overrides(flags, overrides))

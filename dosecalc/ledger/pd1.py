@@ -106,7 +106,14 @@ def pd1_bound(
             elapsed = relativedelta(on, first_dose_date)
         since = f"since the first PD-1 dose on {_date(first_dose_date)}"
         elapsed_text = f"{elapsed.years * 12 + elapsed.months} months {elapsed.days} days"
-        params: dict[str, Any] = {"first_dose": first_dose_date.isoformat(), "on": on.isoformat()}
+        params: dict[str, Any] = {
+            "first_dose": first_dose_date.isoformat(),
+            "on": on.isoformat(),
+            "elapsed_months": elapsed.years * 12 + elapsed.months,
+            "elapsed_days": elapsed.days,
+            "cycles_given": cycles_given,
+            "source": source or "",
+        }
         if months is not None:
             stop_date = first_dose_date + relativedelta(months=months)
             if on >= stop_date:
@@ -116,7 +123,7 @@ def pd1_bound(
                         Severity.BLOCK,
                         f"{elapsed_text} {since}: the bound of {months} months ended on "
                         f"{_date(stop_date)} ({source or 'regimen bound'})",
-                        {**params, "months": months},
+                        {**params, "months": months, "stop_date": stop_date.isoformat()},
                     )
                 )
             elif warn_months is not None and on >= first_dose_date + relativedelta(months=warn_months):
@@ -126,7 +133,7 @@ def pd1_bound(
                         Severity.WARNING,
                         f"{elapsed_text} {since}: the bound of {months} months ends on "
                         f"{_date(stop_date)} ({source or 'regimen bound'})",
-                        {**params, "months": months},
+                        {**params, "months": months, "stop_date": stop_date.isoformat()},
                     )
                 )
         if max_cycles is not None:

@@ -162,7 +162,7 @@ def radiotherapy_sums(
                         Severity.WARNING,
                         f"{site} course {index}: {course.total_gy} Gy in {course.fractions} fractions "
                         "is not a course; it is left out of the sums",
-                        {"site": site, "course": index},
+                        {"site": site, "course": index, "total_gy": course.total_gy, "fractions": course.fractions},
                     )
                 )
                 continue
@@ -189,7 +189,12 @@ def radiotherapy_sums(
         reference = _reference(key, alpha_beta, sums, total_bed)
         if reference:
             flags.append(
-                Flag("radiotherapy.reference", Severity.INFO, f"{site}: " + " ".join(reference), {"site": site})
+                Flag(
+                    "radiotherapy.reference",
+                    Severity.INFO,
+                    f"{site}: " + " ".join(reference),
+                    {"site": site, "text": " ".join(reference)},
+                )
             )
         results.append(
             SiteSum(

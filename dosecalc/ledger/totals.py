@@ -292,7 +292,9 @@ def _total_flags(
     unit = total.unit
     if unit is None:
         for text in unreadable:
-            flags.append(Flag("cumulative.prior_not_counted", Severity.INFO, f"{label}: {text}", params))
+            flags.append(
+                Flag("cumulative.prior_not_counted", Severity.INFO, f"{label}: {text}", {**params, "text": text})
+            )
         return tuple(flags)
     amount = total.amount
     unit_text = _UNIT_TEXT[unit]
@@ -306,7 +308,14 @@ def _total_flags(
                 f"{label}: {len(missing_bsa)} administration(s) without a recorded BSA cannot count in "
                 f"{unit_text} ({'; '.join(_no_bsa_text(a) for a in missing_bsa)}); record the BSA of "
                 "each administration — the total is not guessed",
-                {**params, "count": len(missing_bsa)},
+                {
+                    **params,
+                    "count": len(missing_bsa),
+                    "unit_text": unit_text,
+                    "doses": "; ".join(
+                        f"{a.drug} {format_number(a.dose_mg)} mg {a.given_on.isoformat()}" for a in missing_bsa
+                    ),
+                },
             )
         )
     bsa_texts = {_no_bsa_text(a) for a in missing_bsa}
@@ -317,7 +326,7 @@ def _total_flags(
                 "cumulative.prior_not_counted",
                 incomplete,
                 f"{label}: not counted in {unit_text}: {'; '.join(other)}",
-                {**params, "count": len(other)},
+                {**params, "count": len(other), "unit_text": unit_text, "text": "; ".join(other)},
             )
         )
     if amount.not_projected:
@@ -326,7 +335,12 @@ def _total_flags(
                 "cumulative.planned_not_projected",
                 Severity.WARNING,
                 f"{label}: planned doses without a dose in {unit_text}: {'; '.join(amount.not_projected)}",
-                {**params, "count": len(amount.not_projected)},
+                {
+                    **params,
+                    "count": len(amount.not_projected),
+                    "unit_text": unit_text,
+                    "text": "; ".join(amount.not_projected),
+                },
             )
         )
     assert total.cumulative is not None
@@ -334,7 +348,18 @@ def _total_flags(
     limit = total.limit
     warn = total.warn_threshold
     kind = total.cumulative.kind
-    base = {**params, "total": amount.total, "unit": unit, "warn_at": warn, "limit": limit, "kind": kind}
+    base = {
+        **params,
+        "total": amount.total,
+        "unit": unit,
+        "unit_text": unit_text,
+        "warn_at": warn,
+        "limit": limit,
+        "kind": kind,
+        "source": total.cumulative.source,
+    }
+    if limit:
+        base["percent_of_limit"] = 100 * amount.total / limit
     shown = f"{label} {_n(amount.total)} {unit_text}" + (f" ({factors})" if factors else "")
     source = f" ({kind}: {total.cumulative.source})"
     if limit is not None and _reached(amount.total, limit):

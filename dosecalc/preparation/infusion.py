@@ -323,5 +323,12 @@ def check_rate(rate: Any, duration: Any, volume: Any, tolerance: Decimal = RATE_
         f"rate × duration = {format_quantity(rate, 2)} × {format_quantity(duration, 2)} = "
         f"{format_quantity(infused, 1)}, but the bag or device holds {format_quantity(volume, 1)} "
         f"({format_number(difference * 100, 1)} % apart; at most {format_number(tolerance * 100)} %): do not run it",
-        {"rate": rate, "duration": duration, "volume": volume},
+        {
+            "rate": rate,
+            "duration": duration,
+            "volume": volume,
+            "infused": infused,
+            "difference_percent": float(difference * 100),
+            "tolerance_percent": float(tolerance * 100),
+        },
     )

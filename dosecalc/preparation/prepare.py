@@ -88,7 +88,12 @@ def prepare(
         route = Route.ORAL
     title = f"Preparation: {drug.display} {format_quantity(dose, 1)} {route.value}"
     if route is Route.ORAL:
-        b.flag("preparation.oral", Severity.INFO, f"{drug.display} is taken by mouth: dispensed, nothing to prepare")
+        b.flag(
+            "preparation.oral",
+            Severity.INFO,
+            f"{drug.display} is taken by mouth: dispensed, nothing to prepare",
+            **drug.flag_params,
+        )
         return _result(drug, dose, route, Container.NONE, b, title, source, days=days)
     options = presentations(drug.strengths)
     if not options:
@@ -96,7 +101,7 @@ def prepare(
             "preparation.no_strength",
             Severity.BLOCK,
             f"{drug.display}: no vial strength configured; the site formulary must add one",
-            drug=drug.id,
+            **drug.flag_params,
         )
         return _result(drug, dose, route, Container.BAG, b, title, source, days=days)
     vials = select_vials(dose_mg, options)
@@ -110,7 +115,7 @@ def prepare(
             "preparation.no_data",
             Severity.BLOCK,
             f"{drug.display}: no preparation data (diluent, concentration range, duration) in the catalogue",
-            drug=drug.id,
+            **drug.flag_params,
         )
         return _result(drug, dose, route, Container.BAG, b, title, source, vials=vials, drawn=drawn, days=days)
     unconfirmed += list(prep.unconfirmed)
@@ -132,7 +137,10 @@ def prepare(
             f"{drug.display} must not be diluted in {solution_text(diluent.solution)}"
             + (f" ({prep.diluents.note})" if prep.diluents.note else "")
             + f"; allowed: {', '.join(solution_text(s) for s in allowed)}",
-            drug=drug.id,
+            **drug.flag_params,
+            diluent=diluent.solution.value,
+            note=prep.diluents.note or "",
+            allowed=", ".join(s.value for s in allowed),
         )
     solution = diluent.solution if diluent is not None else allowed[0]
 
@@ -145,7 +153,7 @@ def prepare(
                 "preparation.no_duration",
                 Severity.BLOCK,
                 f"{drug.display}: no infusion duration in the regimen line or the catalogue; give one",
-                drug=drug.id,
+                **drug.flag_params,
             )
     else:
         b.inputs.append(Input("infusion duration", duration, duration_source))
@@ -190,21 +198,24 @@ def prepare(
                 Severity.BLOCK,
                 f"{drug.display}: the infusion ({format_quantity(duration)}) lasts longer than the prepared "
                 f"product keeps ({format_quantity(use_within)}, {storage}); split it",
-                drug=drug.id,
+                **drug.flag_params,
+                duration=duration,
+                use_within=use_within,
+                storage=storage,
             )
     else:
         b.flag(
             "preparation.stability_not_configured",
             Severity.WARNING,
             f"{drug.display}: no use-within time after preparation in the catalogue; the label shows none",
-            drug=drug.id,
+            **drug.flag_params,
         )
     if unconfirmed:
         b.flag(
             "preparation.unconfirmed",
             Severity.WARNING,
             f"{drug.display}: not confirmed against the product label: {', '.join(unconfirmed)}",
-            drug=drug.id,
+            **drug.flag_params,
             groups=", ".join(unconfirmed),
         )
     if vials.kept.magnitude > 0:
@@ -213,7 +224,8 @@ def prepare(
             Severity.INFO,
             f"{format_quantity(vials.kept, 2)} remain in an opened multi-dose vial: label it and keep it only "
             "within its in-use time",
-            drug=drug.id,
+            **drug.flag_params,
+            kept=vials.kept,
         )
     if days > 1:
         b.step("Preparations", f"one per day, on {days} days", "", (), f"{days} {container.value}s")

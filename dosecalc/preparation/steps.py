@@ -189,7 +189,9 @@ def _pump(
                 Severity.BLOCK,
                 f"{drug.display}: the drug volume {format_quantity(drawn, 1)} is more than the device holds "
                 f"({format_quantity(device, 1)}); choose a faster device",
-                drug=drug.id,
+                **drug.flag_params,
+                drawn=drawn,
+                device=device,
             )
             return device, None, None
         bag = DiluentBag(make_quantity(rest, MILLILITRE), solution)
@@ -203,7 +205,7 @@ def _pump(
             "preparation.no_pump_fits",
             Severity.BLOCK,
             f"{drug.display}: none of the site's pumps holds the dose in range; give the diluent or the pump rate",
-            drug=drug.id,
+            **drug.flag_params,
         )
         return None, None, None
     return device, bag, _rate(b, device, duration, settings)
@@ -225,7 +227,8 @@ def _range_check(
             Severity.BLOCK,
             f"{drug.display}: no stable final-concentration range in the catalogue; the concentration "
             f"{format_quantity(concentration, 3)} cannot be checked",
-            drug=drug.id,
+            **drug.flag_params,
+            concentration=concentration,
         )
         return None, ()
     low, high = stable
@@ -250,8 +253,12 @@ def _range_check(
             Severity.BLOCK,
             f"{drug.display}: final concentration {format_quantity(concentration, 3)} is {where} the stable range "
             f"{format_quantity(low, 3)}–{format_quantity(high, 3)}; {fits}",
-            drug=drug.id,
-            fitting=", ".join(format_quantity(s) for s in fitting),
+            **drug.flag_params,
+            fitting=", ".join(format_quantity(s) for s in fitting) if container is Container.BAG else "",
+            concentration=concentration,
+            below=where == "below",
+            low=low,
+            high=high,
         )
     return inside, fitting
 

@@ -97,7 +97,12 @@ def _select_lines(
                     "choice.missing",
                     Severity.BLOCK,
                     f"no choice made for {group.name.en} ({group_id}); choose one of {', '.join(options)}",
-                    {"group": group_id},
+                    {
+                        "group": group_id,
+                        "group_en": group.name.en,
+                        "group_zh": group.name.zh,
+                        "options": ", ".join(options),
+                    },
                 )
             )
         elif chosen not in options:
@@ -106,7 +111,13 @@ def _select_lines(
                     "choice.unknown",
                     Severity.BLOCK,
                     f"{chosen!r} is not an option of {group.name.en} ({group_id}); choose one of {', '.join(options)}",
-                    {"group": group_id, "choice": chosen},
+                    {
+                        "group": group_id,
+                        "group_en": group.name.en,
+                        "group_zh": group.name.zh,
+                        "options": ", ".join(options),
+                        "choice": chosen,
+                    },
                 )
             )
     lines = []
@@ -190,7 +201,7 @@ def compute_regimen_order(
                 "regimen.not_current",
                 Severity.BLOCK,
                 f"regimen {regimen.id} v{regimen.version} is {regimen.status.value}",
-                {"status": regimen.status.value},
+                {"status": regimen.status.value, "regimen": regimen.id, "version": regimen.version},
             )
         )
     elif regimen.status is Status.DRAFT:
@@ -199,7 +210,7 @@ def compute_regimen_order(
                 "regimen.draft",
                 Severity.WARNING,
                 f"regimen {regimen.id} v{regimen.version} is a draft, not yet approved",
-                {},
+                {"regimen": regimen.id, "version": regimen.version},
             )
         )
     lines, choice_flags = _select_lines(regimen, phase, cycle, choices)
@@ -240,7 +251,11 @@ def compute_regimen_order(
                     f"weight {format_quantity(patient.weight.value, 1)} differs by "
                     f"{format_number(change * 100, 1)} % from the reference weight "
                     f"{format_quantity(reference_weight.value, 1)}; recalculate and confirm the doses",
-                    {"change_percent": float(change * 100)},
+                    {
+                        "change_percent": float(change * 100),
+                        "weight": patient.weight.value,
+                        "reference": reference_weight.value,
+                    },
                 )
             )
 
@@ -317,7 +332,7 @@ def _compute_line(
                         Severity.WARNING,
                         f"{drug.display}: the weight rule sets the dose; dose level −{dose_level} is not "
                         "applied — record a reduction as a dose modification",
-                        {"drug": drug.id},
+                        {**drug.flag_params, "dose_level": dose_level},
                     )
                 )
             amount = by_weight.dose.amount
@@ -346,7 +361,7 @@ def _compute_line(
                         "weight_rule.no_weight",
                         Severity.BLOCK,
                         f"{drug.display}: the dose depends on weight; give the weight",
-                        {"drug": drug.id},
+                        {**drug.flag_params},
                     )
                 )
         basis_value = basis.amount
@@ -375,7 +390,7 @@ def _drug_flags(drug: Drug, line: DrugLine, result: DoseResult) -> list[Flag]:
                 "drug.no_limit_configured",
                 Severity.BLOCK,
                 f"{drug.display}: no dose limit configured; verification is blocked until a pharmacist acknowledges it",
-                {"drug": drug.id},
+                {**drug.flag_params},
             )
         )
     if not drug.strengths:
@@ -384,7 +399,7 @@ def _drug_flags(drug: Drug, line: DrugLine, result: DoseResult) -> list[Flag]:
                 "drug.no_strength_configured",
                 Severity.BLOCK,
                 f"{drug.display}: no strength configured",
-                {"drug": drug.id},
+                {**drug.flag_params},
             )
         )
     elif drug.strengths and not all(s.confirmed for s in drug.strengths):
@@ -393,7 +408,7 @@ def _drug_flags(drug: Drug, line: DrugLine, result: DoseResult) -> list[Flag]:
                 "drug.strength_unconfirmed",
                 Severity.INFO,
                 f"{drug.display}: strengths not yet confirmed against the site formulary",
-                {"drug": drug.id},
+                {**drug.flag_params},
             )
         )
     if line.weight_rule is not None and not line.weight_rule.dose.confirmed:
@@ -403,7 +418,7 @@ def _drug_flags(drug: Drug, line: DrugLine, result: DoseResult) -> list[Flag]:
                 Severity.WARNING,
                 f"{drug.display}: the weight-rule dose {line.weight_rule.dose.text()} is not confirmed "
                 "against its primary source",
-                {"drug": drug.id},
+                {**drug.flag_params, "dose": line.weight_rule.dose.text(), "weight_rule": True},
             )
         )
     if not line.dose.confirmed:
@@ -413,7 +428,7 @@ def _drug_flags(drug: Drug, line: DrugLine, result: DoseResult) -> list[Flag]:
                 Severity.WARNING,
                 f"{drug.display}: the protocol dose {line.dose.text()} is not confirmed against its primary "
                 f"source{': ' + line.dose.note if line.dose.note else ''}",
-                {"drug": drug.id},
+                {**drug.flag_params, "dose": line.dose.text(), "note": line.dose.note or ""},
             )
         )
     if drug.max_single_dose is not None:
@@ -425,7 +440,12 @@ def _drug_flags(drug: Drug, line: DrugLine, result: DoseResult) -> list[Flag]:
                     Severity.BLOCK,
                     f"{drug.display}: {format_quantity(result.final)} is above the maximum single dose "
                     f"{drug.max_single_dose} ({drug.max_single_dose_source})",
-                    {"drug": drug.id},
+                    {
+                        **drug.flag_params,
+                        "dose": result.final,
+                        "max": drug.max_single_dose,
+                        "source": drug.max_single_dose_source,
+                    },
                 )
             )
     if any(code == "rounding.not_applied" for code in (f.code for f in result.derivation.flags)):
@@ -434,7 +454,7 @@ def _drug_flags(drug: Drug, line: DrugLine, result: DoseResult) -> list[Flag]:
                 "rounding.refused",
                 Severity.WARNING,
                 f"{drug.display}: rounding to the vial step would exceed the maximum deviation; the exact dose is kept",
-                {"drug": drug.id},
+                {**drug.flag_params},
             )
         )
     return flags

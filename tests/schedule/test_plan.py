@@ -260,7 +260,11 @@ def test_salvage_during_maintenance_stops_maintenance() -> None:
     assert plan.phase_events("maintenance") == kept
     assert plan.phase_events("induction") == plain.phase_events("induction")
     [stopped] = flags(plan, "phase.stopped")
-    assert stopped.params == {"phase": "maintenance", "by": "salvage"}
+    assert {k: stopped.params[k] for k in ("phase", "by", "event")} == {
+        "phase": "maintenance",
+        "by": "salvage",
+        "event": "progression",
+    }
     assert stopped.severity is Severity.INFO
     maintenance = phase_plan(plan, "maintenance")
     assert maintenance.end == kept[-1].date < SALVAGE
@@ -305,7 +309,7 @@ def test_a_7_day_delay_of_cycle_2_shifts_cycle_2_onwards_by_7_days_and_nothing_b
     assert phase_plan(delayed, "maintenance").cycles == phase_plan(plain, "maintenance").cycles
     [flag] = flags(delayed, "cycle.delayed")
     assert flag.severity is Severity.INFO
-    assert flag.params == {"phase": "induction", "cycle": 2, "days": 7}
+    assert flag.params == {"phase": "induction", "cycle": 2, "days": 7, "reason": "grade 3 neutropenia"}
     assert "neutropenia" in flag.message
     assert not [f for f in delayed.flags if f.severity is Severity.BLOCK]
 
@@ -328,7 +332,12 @@ def test_bringing_a_cycle_forward_is_blocked_unless_a_reason_is_given(reason: st
     assert cycle2.moved_from is None
     [flag] = flags(plan, "interval.short")
     assert flag.severity is severity
-    assert flag.params == {"phase": "induction", "cycle": 2, "gap": 18}
+    assert {k: flag.params[k] for k in ("phase", "cycle", "gap", "interval")} == {
+        "phase": "induction",
+        "cycle": 2,
+        "gap": 18,
+        "interval": 21,
+    }
     assert not flags(plan, "cycle.delayed")  # brought forward, not delayed
     assert day1s(plan, "induction")[2].date == date(2026, 12, 25) + DAYS_21
 
@@ -463,7 +472,7 @@ def test_move_policy_previous_moves_backwards_and_flags_the_short_interval() -> 
     assert gap < 21
     short = flags(plan, "interval.short_by_closure")
     assert all(f.severity is Severity.WARNING for f in short)
-    assert {"phase": "induction", "cycle": 4, "gap": gap} in [f.params for f in short]
+    assert {"phase": "induction", "cycle": 4, "gap": gap, "interval": 21} in [f.params for f in short]
     # every day 1 moved backwards shortens the interval before it, and each is flagged
     moved = {(e.phase, e.cycle) for e in plan.events if e.kind is EventKind.DRUG and e.moved_from is not None}
     assert moved
@@ -524,7 +533,7 @@ def test_radiotherapy_downtime_gets_no_fraction_and_the_course_stretches() -> No
     assert rt_days[-1] == date(2027, 7, 16)
     assert [e.fraction for e in fractions(plan)] == list(range(1, 29))
     [extended] = flags(plan, "radiotherapy.extended")
-    assert extended.params == {"phase": "salvage", "lost": 2}
+    assert extended.params == {"phase": "salvage", "lost": 2, "dates": "2027-06-15, 2027-06-16"}
     assert not flags(plain, "radiotherapy.extended")
     # the day unit is open on machine downtime: induction and maintenance do not move
     assert plan.phase_events("maintenance") == plain.phase_events("maintenance")

@@ -190,7 +190,7 @@
         <translation>打印日历(&amp;P)…</translation>
     </message>
     <message>
-        <source>Print preview of the nurse's calendar (Ctrl+P)</source>
+        <source>Print preview of the nurse&apos;s calendar (Ctrl+P)</source>
         <translation>护士用治疗日历的打印预览（Ctrl+P）</translation>
     </message>
     <message>
@@ -414,7 +414,7 @@
     </message>
     <message>
         <source> ({detail})</source>
-        <extracomment>Codes whose template says all the core's English line says (no English detail after them).</extracomment>
+        <extracomment>Codes whose template says all the core&apos;s English line says (no English detail after them).</extracomment>
         <translation>（{detail}）</translation>
     </message>
 </context>
@@ -422,7 +422,7 @@
     <name>CoreField</name>
     <message>
         <source>height</source>
-        <extracomment>Field names people meet in the workstation's forms (others are shown as the core names them).</extracomment>
+        <extracomment>Field names people meet in the workstation&apos;s forms (others are shown as the core names them).</extracomment>
         <translation>身高</translation>
     </message>
     <message>
@@ -571,6 +571,503 @@
     </message>
 </context>
 <context>
+    <name>CoreFlag</name>
+    <message>
+        <source>BSA {bsa:2} m² is above {threshold:2} m²; check the obesity / BSA-cap policy of the protocol</source>
+        <extracomment>code (``*`` for the part a code takes from its kind; ``#variant`` for another form of the sentence) → template. The English here is the shape of the core&apos;s sentence, for translators; English shows the core&apos;s.</extracomment>
+        <translation>体表面积 {bsa:2} m² 高于 {threshold:2} m²；请核对方案中关于肥胖患者及体表面积封顶的规定</translation>
+    </message>
+    <message>
+        <source>BSA {bsa:2} m² capped at {cap:2} m²; ASCO 2021 recommends full weight-based dosing</source>
+        <translation>体表面积 {bsa:2} m² 已封顶为 {cap:2} m²；ASCO 2021 建议按实际体重足量给药</translation>
+    </message>
+    <message>
+        <source>no GFR cap: FDA (2010) advises capping an estimated GFR at 125 mL/min</source>
+        <translation>未设 GFR 上限：FDA（2010）建议估算 GFR 以 125 mL/min 为上限</translation>
+    </message>
+    <message>
+        <source>no GFR cap: FDA (2010) advises capping an estimated GFR at 125 mL/min; a measured GFR needs no cap</source>
+        <translation>未设 GFR 上限：FDA（2010）建议估算 GFR 以 125 mL/min 为上限；实测 GFR 无需设上限</translation>
+    </message>
+    <message>
+        <source>the GFR was given directly; if it was measured (EDTA, 24-hour urine) the cap may be removed with --gfr-cap none and a documented reason</source>
+        <translation>GFR 为直接录入；如为实测值（EDTA、24 小时尿），可使用 --gfr-cap none 并记录理由取消上限</translation>
+    </message>
+    <message>
+        <source>target AUC {auc} is above {threshold}; NCCN suggests a measured GFR for high AUC</source>
+        <translation>目标 AUC {auc} 高于 {threshold}；NCCN 建议高 AUC 时采用实测 GFR</translation>
+    </message>
+    <message>
+        <source>GFR {gfr:1} mL/min capped at {cap:1} mL/min</source>
+        <translation>GFR {gfr:1} mL/min 已封顶为 {cap:1} mL/min</translation>
+    </message>
+    <message>
+        <source>weight is {source}, not measured; ISMP advises measured weight for dosing</source>
+        <translation>体重为{source}值，非实测；ISMP 建议按实测体重计算剂量</translation>
+    </message>
+    <message>
+        <source>{field} is {source}, not measured; ISMP advises measured values for dosing</source>
+        <translation>{field}为{source}值，非实测；ISMP 建议按实测值计算剂量</translation>
+    </message>
+    <message>
+        <source>dose is {percent:2} % of the protocol dose: an increase needs the prescriber&apos;s documented reason</source>
+        <translation>剂量为方案剂量的 {percent:2} %：加量须有处方医生记录的理由</translation>
+    </message>
+    <message>
+        <source>{drug}: prescribed {prescribed_mg:2} mg is {difference:2} % above the recomputed {recomputed_mg:2} mg (tolerance {tolerance_percent:2} %); a dose above protocol needs the prescriber&apos;s documented reason</source>
+        <translation>{drug}：处方 {prescribed_mg:2} mg 比重新计算的 {recomputed_mg:2} mg 高 {difference:2} %（允许偏差 {tolerance_percent:2} %）；高于方案的剂量须有处方医生记录的理由</translation>
+    </message>
+    <message>
+        <source>{drug}: prescribed {prescribed_mg:2} mg is {difference:2} % above the recomputed {recomputed_mg:2} mg (tolerance {tolerance_percent:2} %); reason given: {reason}</source>
+        <translation>{drug}：处方 {prescribed_mg:2} mg 比重新计算的 {recomputed_mg:2} mg 高 {difference:2} %（允许偏差 {tolerance_percent:2} %）；已给理由：{reason}</translation>
+    </message>
+    <message>
+        <source>{drug}: prescribed {prescribed_mg:2} mg is {difference:2} % below the recomputed {recomputed_mg:2} mg (tolerance {tolerance_percent:2} %); check for a dose reduction not in the order</source>
+        <translation>{drug}：处方 {prescribed_mg:2} mg 比重新计算的 {recomputed_mg:2} mg 低 {difference:2} %（允许偏差 {tolerance_percent:2} %）；请核查是否有医嘱未写明的减量</translation>
+    </message>
+    <message>
+        <source>{drug}: prescribed {prescribed_mg:2} mg is {difference:2} % below the recomputed {recomputed_mg:2} mg (tolerance {tolerance_percent:2} %); reason given: {reason}</source>
+        <translation>{drug}：处方 {prescribed_mg:2} mg 比重新计算的 {recomputed_mg:2} mg 低 {difference:2} %（允许偏差 {tolerance_percent:2} %）；已给理由：{reason}</translation>
+    </message>
+    <message>
+        <source>{drug}: prescribed {prescribed_mg:2} mg matches the per-cycle total {per_cycle_mg:2} mg ({days} days × {recomputed_mg:2} mg), not the dose per day; check the order</source>
+        <translation>{drug}：处方 {prescribed_mg:2} mg 与每周期总量 {per_cycle_mg:2} mg（{days} 天 × {recomputed_mg:2} mg）相符，而非每日剂量；请核对医嘱</translation>
+    </message>
+    <message>
+        <source>{drug}: {prescribed_mg:2} mg is prescribed, but {regimen} phase {phase}, cycle {cycle} with choices {choices} has no line of this drug</source>
+        <translation>{drug}：处方 {prescribed_mg:2} mg，但方案 {regimen} 阶段 {phase} 第 {cycle} 周期（选择 {choices}）中没有该药</translation>
+    </message>
+    <message>
+        <source>{drug}: {dose} is above the maximum single dose {max} ({source})</source>
+        <translation>{drug}：{dose} 高于单次最大剂量 {max}（{source}）</translation>
+    </message>
+    <message>
+        <source>exact dose kept: rounding to {candidate:3} mg would deviate {deviation:2} %, beyond {max_deviation:2} %</source>
+        <translation>保留精确剂量：取整至 {candidate:3} mg 将偏差 {deviation:2} %，超过允许的 {max_deviation:2} %</translation>
+    </message>
+    <message>
+        <source>exact dose kept: it is smaller than half the {step:3} mg step</source>
+        <translation>保留精确剂量：剂量小于取整步长 {step:3} mg 的一半</translation>
+    </message>
+    <message>
+        <source>{drug}: rounding to the vial step would exceed the maximum deviation; the exact dose is kept</source>
+        <translation>{drug}：按药瓶规格取整将超过最大允许偏差；保留精确剂量</translation>
+    </message>
+    <message>
+        <source>no {kind} is recorded on or before {date:date}; record one, or override with a reason</source>
+        <translation>{date:date}及之前没有{kind}记录；请录入，或填写理由后越过</translation>
+    </message>
+    <message>
+        <source>{kind} measured on {measured_on:date} is {age_days} days old on {date:date}; the window is {window_days} days — measure again, or override with a reason</source>
+        <translation>{kind}测于{measured_on:date}，至{date:date}已 {age_days} 天；有效期为 {window_days} 天——请重新测量，或填写理由后越过</translation>
+    </message>
+    <message>
+        <source>no day-1 {kind} is recorded (go criterion {rule}); record it, or override with a reason</source>
+        <translation>没有第 1 天的{kind}记录（给药标准 {rule}）；请录入，或填写理由后越过</translation>
+    </message>
+    <message>
+        <source>{kind} {value} {unit} fails the day-1 go criterion {rule}: the cycle waits, or override with a reason</source>
+        <translation>{kind} {value} {unit} 未达到第 1 天给药标准 {rule}：本周期暂缓，或填写理由后越过</translation>
+    </message>
+    <message>
+        <source>weight {weight:1} differs by {change_percent:1} % from the reference weight {reference:1}; recalculate and confirm the doses</source>
+        <translation>体重 {weight:1} 与参考体重 {reference:1} 相差 {change_percent:1} %；请重新计算并确认剂量</translation>
+    </message>
+    <message>
+        <source>weight {current_kg:1} kg is {change_percent:1} % from the reference {reference_kg:1} kg (threshold {threshold_percent:1} %): recalculate the doses or confirm the weight</source>
+        <translation>体重 {current_kg:1} kg 与参考体重 {reference_kg:1} kg 相差 {change_percent:1} %（阈值 {threshold_percent:1} %）：请重新计算剂量或确认体重</translation>
+    </message>
+    <message>
+        <source>{elapsed_months} months {elapsed_days} days since the first PD-1 dose on {first_dose:date}: the bound of {months} months ended on {stop_date:date} ({source})</source>
+        <translation>自 {first_dose:date} 首剂 PD-1 起已 {elapsed_months} 个月 {elapsed_days} 天：{months} 个月的疗程上限已于 {stop_date:date} 届满（{source}）</translation>
+    </message>
+    <message>
+        <source>{elapsed_months} months {elapsed_days} days since the first PD-1 dose on {first_dose:date}: the bound of {months} months ends on {stop_date:date} ({source})</source>
+        <translation>自 {first_dose:date} 首剂 PD-1 起已 {elapsed_months} 个月 {elapsed_days} 天：{months} 个月的疗程上限将于 {stop_date:date} 届满（{source}）</translation>
+    </message>
+    <message>
+        <source>{cycles_given} PD-1 cycles given since the first PD-1 dose on {first_dose:date}: the bound is {max_cycles} cycles ({source})</source>
+        <translation>自 {first_dose:date} 首剂 PD-1 起已给药 {cycles_given} 个周期：已达上限 {max_cycles} 个周期（{source}）</translation>
+    </message>
+    <message>
+        <source>{cycles_given} PD-1 cycles given since the first PD-1 dose on {first_dose:date}, near the bound of {max_cycles} cycles ({source})</source>
+        <translation>自 {first_dose:date} 首剂 PD-1 起已给药 {cycles_given} 个周期，接近上限 {max_cycles} 个周期（{source}）</translation>
+    </message>
+    <message>
+        <source>PD-1 treatment declared before: {declared} — the bound counts from the first dose recorded here; check the date of the first PD-1 dose</source>
+        <translation>既往已申报 PD-1 治疗：{declared}——疗程上限从本系统记录的首剂起计算；请核对首剂 PD-1 的日期</translation>
+    </message>
+    <message>
+        <source>{site}: no α/β is set for this site; the default {alpha_beta:2} Gy is used</source>
+        <translation>{site}：该部位未设定 α/β；采用默认值 {alpha_beta:2} Gy</translation>
+    </message>
+    <message>
+        <source>{site}: no α/β is set for this site, so BED and EQD2 are not shown</source>
+        <translation>{site}：该部位未设定 α/β，因此不显示 BED 和 EQD2</translation>
+    </message>
+    <message>
+        <source>{site} course {course}: {total_gy} Gy in {fractions} fractions is not a course; it is left out of the sums</source>
+        <translation>{site} 第 {course} 程放疗：{total_gy} Gy 分 {fractions} 次不是有效疗程；不计入合计</translation>
+    </message>
+    <message>
+        <source>course {course}: {per_fraction:2} Gy per fraction; the linear-quadratic model is less reliable for large doses per fraction</source>
+        <translation>第 {course} 程放疗：分次剂量 {per_fraction:2} Gy；分次剂量大时线性二次模型的可靠性较低</translation>
+    </message>
+    <message>
+        <source>{site} course {course}: {per_fraction:2} Gy per fraction; the linear-quadratic model is less reliable for large doses per fraction</source>
+        <translation>{site} 第 {course} 程放疗：分次剂量 {per_fraction:2} Gy；分次剂量大时线性二次模型的可靠性较低</translation>
+    </message>
+    <message>
+        <source>{site}: {text}</source>
+        <translation>{site}：{text}</translation>
+    </message>
+    <message>
+        <source>{phase}: {lost} radiotherapy day(s) lost to closures ({dates:dates}); the course ends later</source>
+        <translation>{phase}：{lost} 个放疗日因停诊取消（{dates:dates}）；放疗结束日相应推后</translation>
+    </message>
+    <message>
+        <source>{label} is not in the drug catalogue: no cumulative limit is known</source>
+        <translation>{label} 不在药品目录中：无已知的累积剂量上限</translation>
+    </message>
+    <message>
+        <source>{label}: {count} administration(s) without a recorded BSA cannot count in {unit_text} ({doses}); record the BSA of each administration — the total is not guessed</source>
+        <translation>{label}：{count} 次给药未记录体表面积，无法以 {unit_text} 计入（{doses}）；请记录每次给药的体表面积——累积剂量不作推测</translation>
+    </message>
+    <message>
+        <source>{label}: not counted in {unit_text}: {text}</source>
+        <translation>{label}：未计入 {unit_text} 累积剂量：{text}</translation>
+    </message>
+    <message>
+        <source>{label}: not counted: {text}</source>
+        <translation>{label}：未计入：{text}</translation>
+    </message>
+    <message>
+        <source>{label}: planned doses without a dose in {unit_text}: {text}</source>
+        <translation>{label}：以下计划给药没有 {unit_text} 剂量：{text}</translation>
+    </message>
+    <message>
+        <source>BMI {bmi:1} kg/m² is outside {range}; confirm height and weight and the weight policy</source>
+        <translation>BMI {bmi:1} kg/m² 超出 {range}；请确认身高、体重及体重取值规则</translation>
+    </message>
+    <message>
+        <source>age {age} years is above {threshold}; check organ function and dosing policy</source>
+        <translation>年龄 {age} 岁，高于 {threshold} 岁；请评估脏器功能并核对给药规则</translation>
+    </message>
+    <message>
+        <source>height {height_cm:1} cm is unusual; confirm it was measured</source>
+        <translation>身高 {height_cm:1} cm 不常见；请确认为实测值</translation>
+    </message>
+    <message>
+        <source>weight {weight_kg:1} kg is unusual; confirm it was measured</source>
+        <translation>体重 {weight_kg:1} kg 不常见；请确认为实测值</translation>
+    </message>
+    <message>
+        <source>creatinine {creatinine_mg_dl:2} mg/dL is outside {range}; estimated clearance is unreliable there</source>
+        <translation>血肌酐 {creatinine_mg_dl:2} mg/dL 超出 {range}；此范围内估算的肌酐清除率不可靠</translation>
+    </message>
+    <message>
+        <source>creatinine {measured:2} mg/dL raised to the floor of {floor:2} mg/dL</source>
+        <translation>血肌酐 {measured:2} mg/dL 已按下限提高至 {floor:2} mg/dL</translation>
+    </message>
+    <message>
+        <source>eGFR is per 1.73 m² and cannot be used for dosing as it stands; give height and weight to de-index it with the patient&apos;s BSA</source>
+        <translation>eGFR 以每 1.73 m² 表示，不能直接用于计算剂量；请录入身高和体重，按患者体表面积换算为非标化值</translation>
+    </message>
+    <message>
+        <source>height {height_cm:1} cm is under 152.4 cm (60 in): Devine ideal weight is extrapolated and may be unreliable</source>
+        <translation>身高 {height_cm:1} cm 低于 152.4 cm（60 英寸）：Devine 理想体重为外推值，可能不可靠</translation>
+    </message>
+    <message>
+        <source>actual weight is below ideal weight, so the adjusted weight is below ideal too; consider the actual weight basis</source>
+        <translation>实际体重低于理想体重，校正体重也低于理想体重；请考虑按实际体重计算</translation>
+    </message>
+    <message>
+        <source>rate × duration = {rate:2} × {duration:2} = {infused:1}, but the bag or device holds {volume:1} ({difference_percent:1} % apart; at most {tolerance_percent} %): do not run it</source>
+        <translation>输注速度 × 输注时长 = {rate:2} × {duration:2} = {infused:1}，但输液袋或输注装置容量为 {volume:1}（相差 {difference_percent:1} %；最多允许 {tolerance_percent} %）：不得输注</translation>
+    </message>
+    <message>
+        <source>{drug} is taken by mouth: dispensed, nothing to prepare</source>
+        <translation>{drug} 为口服药：直接发药，无需配制</translation>
+    </message>
+    <message>
+        <source>{drug}: no vial strength configured; the site formulary must add one</source>
+        <translation>{drug}：未设定药瓶规格；须由本院处方集添加</translation>
+    </message>
+    <message>
+        <source>{drug}: no preparation data (diluent, concentration range, duration) in the catalogue</source>
+        <translation>{drug}：药品目录中没有配制数据（溶媒、浓度范围、输注时长）</translation>
+    </message>
+    <message>
+        <source>{drug} must not be diluted in {diluent}; allowed: {allowed}</source>
+        <translation>{drug} 不得用{diluent}稀释；可用：{allowed}</translation>
+    </message>
+    <message>
+        <source>{drug} must not be diluted in {diluent} ({note}); allowed: {allowed}</source>
+        <translation>{drug} 不得用{diluent}稀释（{note}）；可用：{allowed}</translation>
+    </message>
+    <message>
+        <source>{drug}: no infusion duration in the regimen line or the catalogue; give one</source>
+        <translation>{drug}：方案和药品目录中均没有输注时长；请填写</translation>
+    </message>
+    <message>
+        <source>{drug}: the infusion ({duration}) lasts longer than the prepared product keeps ({use_within}, {storage}); split it</source>
+        <translation>{drug}：输注时长（{duration}）超过配制后药液的稳定时间（{use_within}，{storage}）；请分次配制</translation>
+    </message>
+    <message>
+        <source>{drug}: no use-within time after preparation in the catalogue; the label shows none</source>
+        <translation>{drug}：药品目录中没有配制后的使用时限；标签上不显示</translation>
+    </message>
+    <message>
+        <source>{drug}: not confirmed against the product label: {groups}</source>
+        <translation>{drug}：以下内容尚未与药品说明书核对：{groups}</translation>
+    </message>
+    <message>
+        <source>{kept:2} remain in an opened multi-dose vial: label it and keep it only within its in-use time</source>
+        <translation>已开启的多剂量药瓶中剩余 {kept:2}：请贴标签，仅在开启后的使用时限内保存</translation>
+    </message>
+    <message>
+        <source>{drug}: the drug volume {drawn:1} is more than the device holds ({device:1}); choose a faster device</source>
+        <translation>{drug}：药液体积 {drawn:1} 超过输注装置容量（{device:1}）；请选择流速更快的装置</translation>
+    </message>
+    <message>
+        <source>{drug}: none of the site&apos;s pumps holds the dose in range; give the diluent or the pump rate</source>
+        <translation>{drug}：本院没有能使终浓度保持在稳定范围内的输注泵；请填写溶媒或泵速</translation>
+    </message>
+    <message>
+        <source>{drug}: no stable final-concentration range in the catalogue; the concentration {concentration:3} cannot be checked</source>
+        <translation>{drug}：药品目录中没有稳定的终浓度范围；无法核对浓度 {concentration:3}</translation>
+    </message>
+    <message>
+        <source>{drug}: final concentration {concentration:3} is {where} the stable range {low:3}–{high:3}; bags that fit: {fitting}</source>
+        <translation>{drug}：终浓度 {concentration:3} {where}稳定范围 {low:3}–{high:3}；适合的输液袋：{fitting}</translation>
+    </message>
+    <message>
+        <source>{drug}: final concentration {concentration:3} is {where} the stable range {low:3}–{high:3}; no site bag size fits: split the dose or change the diluent volume</source>
+        <translation>{drug}：终浓度 {concentration:3} {where}稳定范围 {low:3}–{high:3}；本院没有合适规格的输液袋：请分次配制或调整溶媒体积</translation>
+    </message>
+    <message>
+        <source>order {order_id} is also on line {line}</source>
+        <translation>医嘱 {order_id} 也出现在第 {line} 行</translation>
+    </message>
+    <message>
+        <source>{drug}: no dose level −{dose_level} in the regimen; the protocol dose is shown — decide the reduction locally</source>
+        <translation>{drug}：方案中没有剂量水平 −{dose_level}；显示方案剂量——减量请由本院决定</translation>
+    </message>
+    <message>
+        <source>{drug}: a flat dose without reduction levels; the protocol dose is given</source>
+        <translation>{drug}：固定剂量，无减量水平；按方案剂量给药</translation>
+    </message>
+    <message>
+        <source>{drug}: the weight rule sets the dose; dose level −{dose_level} is not applied — record a reduction as a dose modification</source>
+        <translation>{drug}：剂量由体重规则确定；不采用剂量水平 −{dose_level}——减量请记录为剂量调整</translation>
+    </message>
+    <message>
+        <source>{drug}: the dose depends on weight; give the weight</source>
+        <translation>{drug}：剂量取决于体重；请录入体重</translation>
+    </message>
+    <message>
+        <source>regimen {regimen} v{version} is {status}</source>
+        <translation>方案 {regimen} v{version} 的状态为：{status}</translation>
+    </message>
+    <message>
+        <source>regimen {regimen} v{version} is a draft, not yet approved</source>
+        <translation>方案 {regimen} v{version} 为草稿，尚未批准</translation>
+    </message>
+    <message>
+        <source>{drug}: the protocol dose {dose} is not confirmed against its primary source</source>
+        <translation>{drug}：方案剂量 {dose} 尚未与原始文献核对</translation>
+    </message>
+    <message>
+        <source>{drug}: the protocol dose {dose} is not confirmed against its primary source: {note}</source>
+        <translation>{drug}：方案剂量 {dose} 尚未与原始文献核对：{note}</translation>
+    </message>
+    <message>
+        <source>{drug}: the weight-rule dose {dose} is not confirmed against its primary source</source>
+        <translation>{drug}：体重规则剂量 {dose} 尚未与原始文献核对</translation>
+    </message>
+    <message>
+        <source>{drug}: no dose limit configured; verification is blocked until a pharmacist acknowledges it</source>
+        <translation>{drug}：未设定剂量上限；药师确认前不能核对</translation>
+    </message>
+    <message>
+        <source>{drug}: no strength configured</source>
+        <translation>{drug}：未设定规格</translation>
+    </message>
+    <message>
+        <source>{drug}: strengths not yet confirmed against the site formulary</source>
+        <translation>{drug}：规格尚未与本院处方集核对</translation>
+    </message>
+    <message>
+        <source>no choice made for {group_name} ({group}); choose one of {options}</source>
+        <translation>未选择{group_name}（{group}）；请从 {options} 中选择一项</translation>
+    </message>
+    <message>
+        <source>{phase}: no choice made for {group}; its lines are not scheduled</source>
+        <translation>{phase}：未选择 {group}；其药物不排入日程</translation>
+    </message>
+    <message>
+        <source>“{choice}” is not an option of {group_name} ({group}); choose one of {options}</source>
+        <translation>“{choice}”不是{group_name}（{group}）的选项；请从 {options} 中选择一项</translation>
+    </message>
+    <message>
+        <source>{phase} cycle {cycle} day {day} {what} moved from {moved_from:date} to {date:date}</source>
+        <translation>{phase} 第 {cycle} 周期第 {day} 天 {what} 由 {moved_from:date} 改至 {date:date}</translation>
+    </message>
+    <message>
+        <source>{phase} cycle {cycle} day {day} {what} moved from {moved_from:date} to {date:date} ({note})</source>
+        <translation>{phase} 第 {cycle} 周期第 {day} 天 {what} 由 {moved_from:date} 改至 {date:date}（{note}）</translation>
+    </message>
+    <message>
+        <source>{phase} stops on {on:date}: {by} starts on {event}</source>
+        <translation>{phase} 于 {on:date} 停止：{by} 在 {event} 时开始</translation>
+    </message>
+    <message>
+        <source>{phase} cycle {cycle} delayed {days} days</source>
+        <translation>{phase} 第 {cycle} 周期推迟 {days} 天</translation>
+    </message>
+    <message>
+        <source>{phase} cycle {cycle} delayed {days} days: {reason}</source>
+        <translation>{phase} 第 {cycle} 周期推迟 {days} 天：{reason}</translation>
+    </message>
+    <message>
+        <source>{phase} cycle {cycle} day 1 is only {gap} days after cycle {previous} day 1; the regimen&apos;s interval is {interval} days — blocked until a reason is given</source>
+        <translation>{phase} 第 {cycle} 周期第 1 天距第 {previous} 周期第 1 天仅 {gap} 天；方案的周期间隔为 {interval} 天——填写理由前阻断</translation>
+    </message>
+    <message>
+        <source>{phase} cycle {cycle} day 1 is only {gap} days after cycle {previous} day 1; the regimen&apos;s interval is {interval} days — reason: {reason}</source>
+        <translation>{phase} 第 {cycle} 周期第 1 天距第 {previous} 周期第 1 天仅 {gap} 天；方案的周期间隔为 {interval} 天——理由：{reason}</translation>
+    </message>
+    <message>
+        <source>{phase} cycle {cycle} day 1 is {gap} days after the previous one (the regimen says {interval}) because a closure moved a day 1</source>
+        <translation>{phase} 第 {cycle} 周期第 1 天距上一周期 {gap} 天（方案为 {interval} 天），因停诊调整了第 1 天</translation>
+    </message>
+    <message>
+        <source>recorded {status} dose of {drug} ({phase} cycle {cycle} day {day}) matches no planned administration; check the record</source>
+        <translation>已记录的{status}剂量 {drug}（{phase} 第 {cycle} 周期第 {day} 天）与任何计划给药都不对应；请核对记录</translation>
+    </message>
+    <message>
+        <source>plan {plan}: regimen {regimen} {version} is not in the library, so its planned doses are not projected</source>
+        <translation>计划 {plan}：方案库中没有方案 {regimen} {version}，其计划剂量未计入预测</translation>
+    </message>
+    <message>
+        <source>plan {plan} ({regimen} {version}) cannot be projected: {reason}</source>
+        <translation>计划 {plan}（{regimen} {version}）无法预测：{reason}</translation>
+    </message>
+    <message>
+        <source>stated</source>
+        <extracomment>Words the core writes into its sentences from a fixed set (statuses, solutions, kinds).</extracomment>
+        <translation>自述</translation>
+    </message>
+    <message>
+        <source>estimated</source>
+        <translation>估计</translation>
+    </message>
+    <message>
+        <source>below</source>
+        <translation>低于</translation>
+    </message>
+    <message>
+        <source>above</source>
+        <translation>高于</translation>
+    </message>
+    <message>
+        <source>regimen bound</source>
+        <translation>方案上限</translation>
+    </message>
+    <message>
+        <source>sodium chloride 0.9%</source>
+        <translation>0.9% 氯化钠注射液</translation>
+    </message>
+    <message>
+        <source>glucose 5%</source>
+        <translation>5% 葡萄糖注射液</translation>
+    </message>
+    <message>
+        <source>label</source>
+        <translation>说明书</translation>
+    </message>
+    <message>
+        <source>convention</source>
+        <translation>惯例</translation>
+    </message>
+    <message>
+        <source>protocol</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>superseded</source>
+        <translation>已被取代</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
+        <source>given</source>
+        <translation>已给药</translation>
+    </message>
+    <message>
+        <source>held</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>radiotherapy</source>
+        <translation>放疗</translation>
+    </message>
+    <message>
+        <source>intervention</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>strengths</source>
+        <translation>规格</translation>
+    </message>
+    <message>
+        <source>reconstitution</source>
+        <translation>复溶</translation>
+    </message>
+    <message>
+        <source>diluents</source>
+        <translation>溶媒</translation>
+    </message>
+    <message>
+        <source>concentration</source>
+        <translation>浓度</translation>
+    </message>
+    <message>
+        <source>administration</source>
+        <translation>给药方式</translation>
+    </message>
+    <message>
+        <source>stability</source>
+        <translation>稳定性</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source> — overridden: {reason}</source>
+        <translation>——已越过，原因：{reason}</translation>
+    </message>
+    <message>
+        <source> — no PD-1 dose is planned</source>
+        <translation>——未计划 PD-1 给药</translation>
+    </message>
+</context>
+<context>
     <name>DoseTable</name>
     <message>
         <source>intravenous</source>
@@ -615,7 +1112,7 @@
     </message>
     <message>
         <source>Drug (tall man where ISMP lists one)</source>
-        <extracomment>The row's :class:`~dosecalc.regimen.order.OrderedLine`.</extracomment>
+        <extracomment>The row&apos;s :class:`~dosecalc.regimen.order.OrderedLine`.</extracomment>
         <translation>药物（ISMP 列出的药名使用 Tall Man 大写）</translation>
     </message>
     <message>
@@ -687,7 +1184,7 @@
     </message>
     <message>
         <source>BSA formula</source>
-        <extracomment>(plan key, label, options as (value the core parses, label)). "measured" needs a GFR, entered elsewhere.</extracomment>
+        <extracomment>(plan key, label, options as (value the core parses, label)). &quot;measured&quot; needs a GFR, entered elsewhere.</extracomment>
         <translation>体表面积公式</translation>
     </message>
     <message>
@@ -748,7 +1245,7 @@
         <translation>打印工作单(&amp;P)…</translation>
     </message>
     <message>
-        <source>Print preview of the saved order's worksheet (Ctrl+P)</source>
+        <source>Print preview of the saved order&apos;s worksheet (Ctrl+P)</source>
         <translation>已保存医嘱工作单的打印预览（Ctrl+P）</translation>
     </message>
     <message>
@@ -885,7 +1382,7 @@
         <translation>{group}：阶段 {phase} 不使用</translation>
     </message>
     <message>
-        <source>the saved plan's {policy}: {error}</source>
+        <source>the saved plan&apos;s {policy}: {error}</source>
         <translation>已保存方案的 {policy}：{error}</translation>
     </message>
     <message>
@@ -1060,6 +1557,10 @@ Diagnosis: {diagnosis}</source>
     <message>
         <source>INFO</source>
         <translation>信息</translation>
+    </message>
+    <message>
+        <source>{severity}: {message}</source>
+        <translation>{severity}：{message}</translation>
     </message>
     <message>
         <source>BLOCK (overridden, reason: {reason}): {message}</source>
@@ -1396,7 +1897,7 @@ no maximum set</source>
         <translation>— 请选择 —</translation>
     </message>
     <message>
-        <source>type the allergies, or tick 'No known allergies'</source>
+        <source>type the allergies, or tick &apos;No known allergies&apos;</source>
         <translation>填写过敏史，或勾选“无已知过敏”</translation>
     </message>
     <message>
@@ -1404,7 +1905,7 @@ no maximum set</source>
         <translation>无已知过敏</translation>
     </message>
     <message>
-        <source>The language of the patient's printed calendar (drug names stay bilingual)</source>
+        <source>The language of the patient&apos;s printed calendar (drug names stay bilingual)</source>
         <translation>患者打印日历所用的语言（药名始终中英对照）</translation>
     </message>
     <message>
@@ -1665,7 +2166,7 @@ no maximum set</source>
     <name>PreparationPanel</name>
     <message>
         <source>Preparation</source>
-        <extracomment>"Print bag label…" was pressed: the drug (catalogue id) and the order line of the line shown. The text of each row, as shown (the details view renders these). "UNCONFIRMED against the product label: …", shown first in the details.</extracomment>
+        <extracomment>&quot;Print bag label…&quot; was pressed: the drug (catalogue id) and the order line of the line shown. The text of each row, as shown (the details view renders these). &quot;UNCONFIRMED against the product label: …&quot;, shown first in the details.</extracomment>
         <translation>配制</translation>
     </message>
     <message>
@@ -1721,11 +2222,11 @@ no maximum set</source>
         <translation>无输液袋标签：配制被阻止（BLOCK）时不打印标签（{0}）。</translation>
     </message>
     <message>
-        <source>No bag label yet: save the order first (a label prints the saved order's dose).</source>
+        <source>No bag label yet: save the order first (a label prints the saved order&apos;s dose).</source>
         <translation>暂无输液袋标签：请先保存医嘱（标签打印的是已保存医嘱的剂量）。</translation>
     </message>
     <message>
-        <source>Print preview of this line's bag label</source>
+        <source>Print preview of this line&apos;s bag label</source>
         <translation>打印预览本行的输液袋标签</translation>
     </message>
     <message>
@@ -1821,7 +2322,7 @@ no maximum set</source>
     <name>PrintCalendar</name>
     <message>
         <source> (doses not verified)</source>
-        <extracomment>What a day without treatment says (medication-safety K5), and the check before each cycle (English source texts; printed in the patient's language).</extracomment>
+        <extracomment>What a day without treatment says (medication-safety K5), and the check before each cycle (English source texts; printed in the patient&apos;s language).</extracomment>
         <translation>（剂量未核对）</translation>
     </message>
     <message>
@@ -1949,7 +2450,7 @@ no maximum set</source>
         <translation>如漏服或服药后呕吐，不要补服；请拨打24小时电话。</translation>
     </message>
     <message>
-        <source>not set in DoseCalc — write the ward's number here before handing this calendar over:</source>
+        <source>not set in DoseCalc — write the ward&apos;s number here before handing this calendar over:</source>
         <translation>DoseCalc 中未设置 — 交给患者前请在此填写病房电话：</translation>
     </message>
     <message>
@@ -2308,7 +2809,7 @@ no maximum set</source>
         <translation>如 +86 25 1234 5678</translation>
     </message>
     <message>
-        <source>The ward's 24-hour number, printed on every calendar</source>
+        <source>The ward&apos;s 24-hour number, printed on every calendar</source>
         <translation>病房24小时电话，印在每份日历上</translation>
     </message>
     <message>
@@ -2369,7 +2870,7 @@ no maximum set</source>
         <translation>更改的数据库 URL 在下次启动时生效。</translation>
     </message>
     <message>
-        <source>These are the ward's settings, in {0}. Only an administrator of this PC can change them.</source>
+        <source>These are the ward&apos;s settings, in {0}. Only an administrator of this PC can change them.</source>
         <translation>这些是病区的设置，保存在 {0}。只有本机管理员可以修改。</translation>
     </message>
     <message>

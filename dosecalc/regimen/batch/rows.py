@@ -294,7 +294,7 @@ class _Batch:
         recomputed = f"the recomputed {format_number(final_mg, 2)} mg"
         tolerance_text = f"{format_number(tolerance * _HUNDRED, 2)} %"
         params: dict[str, Any] = {
-            "drug": item.drug.id,
+            **item.drug.flag_params,
             "prescribed_mg": float(prescribed),
             "recomputed_mg": final_mg,
             "difference_percent": float(percent),
@@ -342,7 +342,14 @@ class _Batch:
             Severity.BLOCK,
             f"{drug.display}: {format_number(prescribed, 2)} mg is prescribed, but {order.regimen.id} phase "
             f"{order.phase.id}, cycle {order.cycle} with choices {chosen} has no {drug.display} line",
-            {"drug": drug.id, "prescribed_mg": float(prescribed)},
+            {
+                **drug.flag_params,
+                "prescribed_mg": float(prescribed),
+                "regimen": order.regimen.id,
+                "phase": order.phase.id,
+                "cycle": order.cycle,
+                "choices": chosen,
+            },
         )
         return LineCheck(drug.id, drug.display, 0, None, None, None, prescribed, None, False, (flag,))
 

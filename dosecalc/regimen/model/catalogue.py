@@ -181,6 +181,11 @@ class Drug(_Model):
     preparation: Preparation | None = None
     note: str | None = None
 
+    @property
+    def flag_params(self) -> dict[str, str]:
+        """How a flag names the drug: its id, with its display and Chinese names for the translated text."""
+        return {"drug": self.id, "drug_display": self.display, "drug_zh": self.zh}
+
     @model_validator(mode="after")
     def _display_is_the_name(self) -> Drug:
         if self.display.lower() != self.generic.lower():

@@ -87,7 +87,16 @@ def compute_plan(
                     f"{event.phase} cycle {event.cycle} day {event.day} {event.drug or event.kind.value} "
                     f"moved from {event.moved_from:%d %b %Y} to {event.date:%d %b %Y}"
                     + (f" ({event.note})" if event.note else ""),
-                    {"date": event.date.isoformat(), "moved_from": event.moved_from.isoformat()},
+                    {
+                        "date": event.date.isoformat(),
+                        "moved_from": event.moved_from.isoformat(),
+                        "phase": event.phase,
+                        "cycle": event.cycle,
+                        "day": event.day,
+                        "drug": event.drug or "",
+                        "kind": event.kind.value,
+                        "note": event.note or "",
+                    },
                 )
             )
     return Plan(regimen.id, regimen.version, start, dict(choices), events, tuple(phases), tuple(state.flags))
@@ -140,7 +149,7 @@ def _stop_earlier_phases(state: _State, phases: list[PhasePlan], begin: dt.date,
                     "phase.stopped",
                     Severity.INFO,
                     f"{earlier.id} stops on {begin:%d %b %Y}: {phase.id} starts on {phase.start.on_event}",
-                    {"phase": earlier.id, "by": phase.id},
+                    {"phase": earlier.id, "by": phase.id, "on": begin.isoformat(), "event": phase.start.on_event},
                 )
             )
 
@@ -234,7 +243,7 @@ def _plan_phase(
                     Severity.INFO,
                     f"{phase.id} cycle {cycle} delayed {delay.days} days"
                     + (f": {delay.reason}" if delay.reason else ""),
-                    {"phase": phase.id, "cycle": cycle, "days": delay.days},
+                    {"phase": phase.id, "cycle": cycle, "days": delay.days, "reason": delay.reason or ""},
                 )
             )
         _cycle_events(catalogue, phase, cycle, day1, moved_from, choices, clinic, with_radiotherapy, state)

@@ -103,7 +103,7 @@ def _check_interval(
                 Severity.WARNING,
                 f"{phase.id} cycle {cycle} day 1 is {gap} days after the previous one (the regimen says "
                 f"{phase.cycle_length_days}) because a closure moved a day 1",
-                {"phase": phase.id, "cycle": cycle, "gap": gap},
+                {"phase": phase.id, "cycle": cycle, "gap": gap, "interval": phase.cycle_length_days},
             )
         )
         return
@@ -115,7 +115,13 @@ def _check_interval(
             f"{phase.id} cycle {cycle} day 1 is only {gap} days after cycle {cycle - 1} day 1; the "
             f"regimen's interval is {phase.cycle_length_days} days"
             + (f" — reason: {reason}" if reason else " — blocked until a reason is given"),
-            {"phase": phase.id, "cycle": cycle, "gap": gap},
+            {
+                "phase": phase.id,
+                "cycle": cycle,
+                "gap": gap,
+                "interval": phase.cycle_length_days,
+                "reason": reason or "",
+            },
         )
     )
 
@@ -210,7 +216,7 @@ def _fractions(
                 Severity.INFO,
                 f"{phase.id}: {len(lost)} radiotherapy day(s) lost to closures "
                 f"({', '.join(f'{d:%d %b}' for d in lost)}); the course ends later",
-                {"phase": phase.id, "lost": len(lost)},
+                {"phase": phase.id, "lost": len(lost), "dates": ", ".join(d.isoformat() for d in lost)},
             )
         )
 
@@ -237,6 +243,12 @@ def _apply_dose_facts(state: _State, dose_facts: Iterable[DoseFact]) -> None:
                     Severity.WARNING,
                     f"recorded {fact.status} dose of {fact.drug} ({fact.phase} cycle {fact.cycle} day {fact.day}) "
                     "matches no planned administration; check the record",
-                    {"phase": fact.phase, "cycle": fact.cycle},
+                    {
+                        "phase": fact.phase,
+                        "cycle": fact.cycle,
+                        "day": fact.day,
+                        "drug": fact.drug,
+                        "status": fact.status,
+                    },
                 )
             )

@@ -105,7 +105,8 @@ def _pd1(
     if not any(d.drug in pd1_drugs for d in planned):
         # No PD-1 dose to give: the bound is information (a later chemotherapy-only phase must not block on it).
         quiet = tuple(
-            Flag(f.code, Severity.INFO, f"{f.message} — no PD-1 dose is planned", f.params) for f in bound.flags
+            Flag(f.code, Severity.INFO, f"{f.message} — no PD-1 dose is planned", {**f.params, "no_pd1_planned": True})
+            for f in bound.flags
         )
         bound = replace(bound, flags=quiet)
     declared = [p for p in priors if p.drug in pd1_drugs]
@@ -116,7 +117,10 @@ def _pd1(
             "PD-1 treatment declared before: "
             + "; ".join(f"{p.drug} {p.total_text} ({p.source})" for p in declared)
             + " — the bound counts from the first dose recorded here; check the date of the first PD-1 dose",
-            {"count": len(declared)},
+            {
+                "count": len(declared),
+                "declared": "; ".join(f"{p.drug} {p.total_text} ({p.source})" for p in declared),
+            },
         )
         bound = replace(bound, flags=(*bound.flags, extra))
     return bound
@@ -175,7 +179,7 @@ def _project(
             Severity.WARNING,
             f"plan {plan_id}: regimen {regimen_id} {version} is not in the library, so its planned doses are not "
             "projected",
-            {"plan": plan_id},
+            {"plan": plan_id, "regimen": regimen_id, "version": version},
         )
         return PlanProjection(plan_id, regimen_id, version, (), (flag,))
     mine = [r for r in given_rows if r["plan_id"] == plan_id and r["phase"] is not None]
@@ -203,7 +207,7 @@ def _project(
             "plan.not_projected",
             Severity.WARNING,
             f"plan {plan_id} ({regimen_id} {version}) cannot be projected: {message}",
-            {"plan": plan_id},
+            {"plan": plan_id, "regimen": regimen_id, "version": version, "reason": message},
         )
         return PlanProjection(plan_id, regimen_id, version, (), (flag,))
     lines = {(phase.id, line.order): line for phase in regimen.phases for line in phase.drugs}
