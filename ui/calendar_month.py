@@ -30,10 +30,11 @@ from sqlalchemy import RowMapping
 
 from dosecalc.regimen.model import Regimen
 from dosecalc.schedule.clinic import ClinicCalendar
-from dosecalc.schedule.pages import DayCell, MonthPage
+from dosecalc.schedule.pages import ADJUSTED_WORKING_DAY, CLOSED_PREFIX, DayCell, MonthPage
 from dosecalc.schedule.plan import Event, EventKind, Plan
 from ui import i18n
 from ui.operations import Operations
+from ui.plan_text import is_day1_check, note_text, status_text, stop_rule_text
 
 __all__ = [
     "DAY_CELL_ROLE",
@@ -91,22 +92,23 @@ def day_lines(cell: DayCell, names: PlanNames, show_phase: bool) -> list[str]:
                 )
             )
         elif event.kind is EventKind.CHECK:
-            note = event.note or ""
             lines.append(
                 translate("CalendarTab", "check")
-                if "go/no-go" in note
-                else translate("CalendarTab", "check: {note}").format(note=note)
+                if is_day1_check(event)
+                else translate("CalendarTab", "check: {note}").format(note=note_text(event))
             )
         else:
             lines.append(translate("CalendarTab", "local intervention"))
     for number, ((cycle, day), events) in enumerate(drug_groups.items()):
-        drugs = ", ".join(names.drug(e.drug) + ("" if e.status == "planned" else f" ({e.status})") for e in events)
+        drugs = ", ".join(
+            names.drug(e.drug) + ("" if e.status == "planned" else f" ({status_text(e.status)})") for e in events
+        )
         lines[lines.index(f"\0{number}")] = translate("CalendarTab", "C{cycle} D{day} {drugs}").format(
             cycle=cycle, day=day, drugs=drugs
         )
     moved = sorted({e.moved_from for e in cell.events if e.moved_from is not None})
     lines.extend(translate("CalendarTab", "moved from {date}").format(date=i18n.short_date_text(day)) for day in moved)
-    lines.extend(cell.labels)
+    lines.extend(_label_text(label) for label in cell.labels)
     if show_phase and cell.phase:
         lines.append(names.phase(cell.phase))
     return lines
@@ -173,6 +175,19 @@ class MonthGridModel(QAbstractTableModel):
         return None
 
 
+def _label_text(label: str) -> str:
+    """A day's closure or adjusted-working-day label in the language shown; the closure's name as given."""
+    if label.startswith(CLOSED_PREFIX):
+        return translate("CalendarTab", "closed: {reason}").format(reason=_closure(label.removeprefix(CLOSED_PREFIX)))
+    if label == ADJUSTED_WORKING_DAY:
+        return translate("CalendarTab", "working day (adjusted)")
+    return label
+
+
+def _closure(reason: str) -> str:
+    return translate("CalendarTab", "weekend") if reason == "weekend" else reason
+
+
 def event_descriptions(cell: DayCell, names: PlanNames) -> list[str]:
     """Each event of a day in full words (the side panel and the tooltip)."""
     lines = []
@@ -185,18 +200,18 @@ def event_descriptions(cell: DayCell, names: PlanNames) -> list[str]:
             else ""
         )
         if event.kind is EventKind.DRUG:
-            text = f"{where}: {names.drug(event.drug)} ({event.status})"
+            text = f"{where}: {names.drug(event.drug)} ({status_text(event.status)})"
         elif event.kind is EventKind.RADIOTHERAPY:
             text = translate("CalendarTab", "{phase}: radiotherapy fraction {fraction} of {total}").format(
                 phase=names.phase(event.phase), fraction=event.fraction, total=event.fractions_total
             )
         else:
-            text = f"{where}: {event.note}" if where else f"{names.phase(event.phase)}: {event.note}"
+            text = f"{where or names.phase(event.phase)}: {note_text(event)}"
         if event.moved_from is not None:
             text += translate("CalendarTab", " — moved from {date}").format(date=long_date(event.moved_from))
         lines.append(f"• {text}")
     if cell.closed:
-        lines.append(translate("CalendarTab", "Clinic closed: {reason}").format(reason=cell.closed))
+        lines.append(translate("CalendarTab", "Clinic closed: {reason}").format(reason=_closure(cell.closed)))
     return lines
 
 
@@ -316,15 +331,16 @@ def plan_header(shown: ShownPlan) -> str:
             if phase.start and phase.end
             else translate("CalendarTab", "not scheduled")
         )
-        planned = f"{phase.cycles} cycles"
+        # The cycles the plan holds, unless the rule says that number already ("4 cycles").
+        said = any(t.code == "cycles" and t.params.get("cycles") == phase.cycles for t in phase.stop_terms)
         count = (
             translate("CalendarTab", " · {count} cycles planned").format(count=phase.cycles)
-            if phase.start and phase.cycles and planned not in phase.stop_rule
+            if phase.start and phase.cycles and not said
             else ""
         )
         rows.append(
             f"<tr><td><b>{html.escape(i18n.localized(regimen.phase(phase.id).name))}</b></td><td>{span}</td>"
-            f"<td>{html.escape(phase.stop_rule)}{count}</td></tr>"
+            f"<td>{html.escape(stop_rule_text(phase))}{count}</td></tr>"
         )
     about = translate(
         "CalendarTab", "{regimen} v{version} · plan {plan} from {start} · {choices} · closures: {closures}"

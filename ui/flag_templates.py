@@ -399,4 +399,6 @@ WORDS: dict[str, str] = {
     "administration": QT_TRANSLATE_NOOP("CoreFlag", "administration"),
     "stability": QT_TRANSLATE_NOOP("CoreFlag", "stability"),
     "none": QT_TRANSLATE_NOOP("CoreFlag", "none"),
+    "progression": QT_TRANSLATE_NOOP("CoreFlag", "progression"),
+    "recurrence": QT_TRANSLATE_NOOP("CoreFlag", "recurrence"),
 }

@@ -139,6 +139,15 @@ def _params(flag: Flag) -> dict[str, Any]:
         p["factors"] = f"（{p['factors']}）" if p.get("factors") else ""
     if "group" in p:
         p["group_name"] = p.get("group_zh") or p.get("group_en") or p["group"]
+        if flag.code == "choice.missing" and "phase" in p:  # the plan's sentence names the group once
+            p["group"] = p["group_name"]
+    # A phase by its Chinese name, never its id ("诱导期", not "induction").
+    if p.get("phase_zh"):
+        p["phase"] = p["phase_zh"]
+    if p.get("by_zh"):
+        p["by"] = p["by_zh"]
+    if flag.code == "phase.stopped":
+        p["event"] = _word(p.get("event") or "")
     if "below" in p:
         p["where"] = _word("below" if p["below"] else "above")
     if "difference_percent" in p and "prescribed_mg" in p:

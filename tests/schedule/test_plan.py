@@ -309,7 +309,14 @@ def test_a_7_day_delay_of_cycle_2_shifts_cycle_2_onwards_by_7_days_and_nothing_b
     assert phase_plan(delayed, "maintenance").cycles == phase_plan(plain, "maintenance").cycles
     [flag] = flags(delayed, "cycle.delayed")
     assert flag.severity is Severity.INFO
-    assert flag.params == {"phase": "induction", "cycle": 2, "days": 7, "reason": "grade 3 neutropenia"}
+    assert flag.params == {
+        "phase": "induction",
+        "cycle": 2,
+        "days": 7,
+        "reason": "grade 3 neutropenia",
+        "phase_en": "Induction",
+        "phase_zh": "诱导期",
+    }
     assert "neutropenia" in flag.message
     assert not [f for f in delayed.flags if f.severity is Severity.BLOCK]
 
@@ -472,7 +479,8 @@ def test_move_policy_previous_moves_backwards_and_flags_the_short_interval() -> 
     assert gap < 21
     short = flags(plan, "interval.short_by_closure")
     assert all(f.severity is Severity.WARNING for f in short)
-    assert {"phase": "induction", "cycle": 4, "gap": gap, "interval": 21} in [f.params for f in short]
+    said = [{k: f.params[k] for k in ("phase", "cycle", "gap", "interval", "phase_zh")} for f in short]
+    assert {"phase": "induction", "cycle": 4, "gap": gap, "interval": 21, "phase_zh": "诱导期"} in said
     # every day 1 moved backwards shortens the interval before it, and each is flagged
     moved = {(e.phase, e.cycle) for e in plan.events if e.kind is EventKind.DRUG and e.moved_from is not None}
     assert moved
@@ -533,7 +541,13 @@ def test_radiotherapy_downtime_gets_no_fraction_and_the_course_stretches() -> No
     assert rt_days[-1] == date(2027, 7, 16)
     assert [e.fraction for e in fractions(plan)] == list(range(1, 29))
     [extended] = flags(plan, "radiotherapy.extended")
-    assert extended.params == {"phase": "salvage", "lost": 2, "dates": "2027-06-15, 2027-06-16"}
+    assert extended.params == {
+        "phase": "salvage",
+        "lost": 2,
+        "dates": "2027-06-15, 2027-06-16",
+        "phase_en": "Salvage chemoradiation (on progression)",
+        "phase_zh": "挽救性放化疗（进展时）",
+    }
     assert not flags(plain, "radiotherapy.extended")
     # the day unit is open on machine downtime: induction and maintenance do not move
     assert plan.phase_events("maintenance") == plain.phase_events("maintenance")
@@ -619,7 +633,14 @@ def test_a_missing_choice_blocks_and_schedules_no_line_of_that_group() -> None:
 def test_a_missing_radiotherapy_choice_blocks_and_schedules_no_fraction() -> None:
     plan = plan_for(choices={"pd1": "sintilimab", "chemo": "paclitaxel"}, phase_starts={"salvage": SALVAGE})
     [missing] = flags(plan, "choice.missing")
-    assert missing.params == {"phase": "salvage", "group": "rt"}
+    assert missing.params == {
+        "phase": "salvage",
+        "group": "rt",
+        "phase_en": "Salvage chemoradiation (on progression)",
+        "phase_zh": "挽救性放化疗（进展时）",
+        "group_en": "Salvage radiotherapy course",
+        "group_zh": "挽救性放疗方案",
+    }
     assert missing.severity is Severity.BLOCK
     assert not fractions(plan)
 

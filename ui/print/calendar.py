@@ -19,6 +19,7 @@ from dosecalc.errors import InputError
 from dosecalc.schedule.pages import ADJUSTED_WORKING_DAY, CLOSED_PREFIX, DayCell, MonthPage, calendar_pages
 from dosecalc.schedule.plan import Event, EventKind
 from ui.i18n import CHINESE, bilingual, current_language, document_language, month_text, translate, weekday_text
+from ui.plan_text import is_day1_check, note_text, status_text
 from ui.print.document import (
     Cell,
     Document,
@@ -142,7 +143,7 @@ def _span(first: dt.date, last: dt.date) -> str:
 def _drug_line(source: CalendarSource, event: Event) -> Paragraph:
     doses = source.doses.get((event.phase, event.cycle or 0))
     name = source.drug_names.get(event.drug or "", event.drug or "?")
-    done = "" if event.status == "planned" else f" — {event.status}"
+    done = "" if event.status == "planned" else f" — {status_text(event.status)}"
     if doses is None or (event.drug or "") not in doses.doses:
         return paragraph(strong(name), translate("PrintCalendar", " dose to be calculated") + done)
     dose, route = doses.doses[event.drug or ""]
@@ -195,16 +196,15 @@ def _day_cell(source: CalendarSource, cell: DayCell, in_range: bool, phase_start
                 )
             )
         elif event.kind is EventKind.CHECK:
-            note = event.note or ""
             texts.append(
                 paragraph(
                     translate("PrintCalendar", BLOOD_TESTS)
-                    if "go/no-go" in note
-                    else translate("PrintCalendar", "Check: {note}").format(note=note)
+                    if is_day1_check(event)
+                    else translate("PrintCalendar", "Check: {note}").format(note=note_text(event))
                 )
             )
         else:
-            note = event.note or translate("PrintCalendar", "see your team")
+            note = note_text(event) or translate("PrintCalendar", "see your team")
             texts.append(paragraph(translate("PrintCalendar", "Local treatment: {note}").format(note=note)))
     for moved in sorted({e.moved_from for e in cell.events if e.moved_from is not None}):
         texts.append(

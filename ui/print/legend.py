@@ -12,6 +12,7 @@ import datetime as dt
 from dosecalc.regimen.model import Route
 from dosecalc.schedule.plan import EventKind
 from ui.i18n import CHINESE, QT_TRANSLATE_NOOP, current_language, localized, translate, weekday_text
+from ui.plan_text import is_day1_check, note_text, stop_rule_text
 from ui.print.document import Block, Cell, Paragraph, Shade, Table, date_text, paragraph, strong
 from ui.print.sources import CalendarSource
 
@@ -113,7 +114,7 @@ def _phases(source: CalendarSource) -> Table:
                 _cell(
                     paragraph(
                         translate("PrintCalendar", "every {days} days; {rule}").format(
-                            days=defined.cycle_length_days, rule=phase.stop_rule
+                            days=defined.cycle_length_days, rule=stop_rule_text(phase)
                         )
                     )
                 ),
@@ -134,9 +135,7 @@ def _phases(source: CalendarSource) -> Table:
 
 def _blood_tests(source: CalendarSource, first: dt.date, last: dt.date) -> list[Block]:
     checks = [
-        e
-        for e in source.plan.events
-        if e.kind is EventKind.CHECK and first <= e.date <= last and "go/no-go" in (e.note or "")
+        e for e in source.plan.events if e.kind is EventKind.CHECK and first <= e.date <= last and is_day1_check(e)
     ]
     blocks: list[Block] = [
         _heading(translate("PrintCalendar", "Blood tests before each cycle")),
@@ -166,12 +165,10 @@ def _blood_tests(source: CalendarSource, first: dt.date, last: dt.date) -> list[
         rows.append(tuple(_cell(paragraph(text)) for pair in chunk for text in pair))
     head = _head(*([translate("PrintCalendar", "Cycle"), translate("PrintCalendar", "Blood tests on")] * columns))
     others = [
-        e
-        for e in source.plan.events
-        if e.kind is EventKind.CHECK and first <= e.date <= last and "go/no-go" not in (e.note or "")
+        e for e in source.plan.events if e.kind is EventKind.CHECK and first <= e.date <= last and not is_day1_check(e)
     ]
     blocks.append(Table((1.6, 1.2) * columns, tuple(rows), head))
-    blocks.extend(paragraph(f"{date_text(e.date)}: {e.note}", space_before=3) for e in others)
+    blocks.extend(paragraph(f"{date_text(e.date)}: {note_text(e)}", space_before=3) for e in others)
     return blocks
 
 

@@ -41,6 +41,18 @@
         <translation>由{date}调整</translation>
     </message>
     <message>
+        <source>closed: {reason}</source>
+        <translation>停诊：{reason}</translation>
+    </message>
+    <message>
+        <source>working day (adjusted)</source>
+        <translation>调休工作日</translation>
+    </message>
+    <message>
+        <source>weekend</source>
+        <translation>周末</translation>
+    </message>
+    <message>
         <source>{phase} cycle {cycle} day {day}</source>
         <translation>{phase} 第{cycle}周期 第{day}天</translation>
     </message>
@@ -1057,6 +1069,14 @@
     <message>
         <source>none</source>
         <translation>无</translation>
+    </message>
+    <message>
+        <source>progression</source>
+        <translation>进展</translation>
+    </message>
+    <message>
+        <source>recurrence</source>
+        <translation>复发</translation>
     </message>
     <message>
         <source> — overridden: {reason}</source>
@@ -2160,6 +2180,112 @@ no maximum set</source>
     <message>
         <source>no known allergies</source>
         <translation>无已知过敏</translation>
+    </message>
+</context>
+<context>
+    <name>PlanText</name>
+    <message>
+        <source>{cycles} cycles</source>
+        <translation>{cycles}个周期</translation>
+    </message>
+    <message>
+        <source>{months} months from the phase&apos;s first dose</source>
+        <translation>自本阶段首次给药起{months}个月</translation>
+    </message>
+    <message>
+        <source>{months} months from the first PD-1 dose</source>
+        <translation>自首次PD-1给药起{months}个月</translation>
+    </message>
+    <message>
+        <source> (until {until})</source>
+        <translation>（至{until}）</translation>
+    </message>
+    <message>
+        <source>starts on {event}; not scheduled</source>
+        <translation>{event}时开始；未排期</translation>
+    </message>
+    <message>
+        <source>stopped early on {on}: {reason}</source>
+        <translation>于{on}提前停止：{reason}</translation>
+    </message>
+    <message>
+        <source>stopped on {on} by {by}</source>
+        <translation>于{on}因{by}停止</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation>或</translation>
+    </message>
+    <message>
+        <source>, whichever comes first</source>
+        <translation>，以先到者为准</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>progression</source>
+        <extracomment>The events a phase may start on (``PhaseStart.on_event``); &quot;&quot; when the regimen names none.</extracomment>
+        <translation>进展</translation>
+    </message>
+    <message>
+        <source>recurrence</source>
+        <translation>复发</translation>
+    </message>
+    <message>
+        <source>an event</source>
+        <translation>某事件</translation>
+    </message>
+    <message>
+        <source>day-1 go/no-go: blood count, liver and kidney tests before dosing</source>
+        <translation>第1天给药前评估：给药前查血常规、肝功能和肾功能</translation>
+    </message>
+    <message>
+        <source>response assessment after {after} cycles</source>
+        <translation>{after}个周期后疗效评估</translation>
+    </message>
+    <message>
+        <source>{total} in {fractions} fractions</source>
+        <translation>{total}，分{fractions}次</translation>
+    </message>
+    <message>
+        <source>local intervention per lesion (up to {max_lesions}): {kinds} — schedule each lesion</source>
+        <translation>按病灶局部治疗（最多{max_lesions}个病灶）：{kinds} — 每个病灶分别排期</translation>
+    </message>
+    <message>
+        <source>radiotherapy</source>
+        <extracomment>The kinds of local intervention a regimen may list.</extracomment>
+        <translation>放疗</translation>
+    </message>
+    <message>
+        <source>surgery</source>
+        <translation>手术</translation>
+    </message>
+    <message>
+        <source>ablation</source>
+        <translation>消融</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <extracomment>What happened to a planned dose (``Event.status``).</extracomment>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>given</source>
+        <translation>已给药</translation>
+    </message>
+    <message>
+        <source>held</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>未给药</translation>
+    </message>
+    <message>
+        <source>modified</source>
+        <translation>已调整</translation>
     </message>
 </context>
 <context>

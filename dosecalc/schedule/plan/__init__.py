@@ -22,6 +22,29 @@ Date-only arithmetic, no time zones.
 from __future__ import annotations
 
 from dosecalc.schedule.plan.compute import compute_plan
-from dosecalc.schedule.plan.model import CycleFact, Delay, DoseFact, EarlyStop, Event, EventKind, PhasePlan, Plan
+from dosecalc.schedule.plan.model import (
+    CycleFact,
+    Delay,
+    DoseFact,
+    EarlyStop,
+    Event,
+    EventKind,
+    PhasePlan,
+    Plan,
+    StopTerm,
+    stop_rule_sentence,
+)
 
-__all__ = ["CycleFact", "Delay", "DoseFact", "EarlyStop", "Event", "EventKind", "PhasePlan", "Plan", "compute_plan"]
+__all__ = [
+    "CycleFact",
+    "Delay",
+    "DoseFact",
+    "EarlyStop",
+    "Event",
+    "EventKind",
+    "PhasePlan",
+    "Plan",
+    "StopTerm",
+    "compute_plan",
+    "stop_rule_sentence",
+]

@@ -32,6 +32,9 @@ from dosecalc.schedule.plan.model import (
     EventKind,
     PhasePlan,
     Plan,
+    StopTerm,
+    phase_params,
+    stop_rule_sentence,
 )
 
 __all__ = ["compute_plan"]
@@ -65,21 +68,23 @@ def compute_plan(
     for phase in regimen.phases:
         begin = _phase_start(phase, start, previous_end, phase_starts)
         if begin is None:
-            trigger = phase.start.on_event or "an event"
-            phases.append(PhasePlan(phase.id, None, None, f"starts on {trigger}; not scheduled"))
+            terms = (StopTerm("on_event", {"event": phase.start.on_event or ""}),)
+            phases.append(PhasePlan(phase.id, None, None, stop_rule_sentence(terms), stop_terms=terms))
             continue
         if phase.start.on_event:
-            _stop_earlier_phases(state, phases, begin, phase)
+            _stop_earlier_phases(regimen, state, phases, begin, phase)
         plan = _plan_phase(
             regimen, catalogue, phase, begin, choices, clinic, delay_map, facts, stop_map.get(phase.id), state
         )
         phases.append(plan)
         if plan.next_start is not None and not phase.start.optional:
             previous_end = plan.next_start
-    _apply_dose_facts(state, dose_facts)
+    _apply_dose_facts(state, dose_facts, regimen, catalogue)
     events = tuple(sorted(state.events, key=Event.sort_key))
+    names = {p.id: p for p in regimen.phases}
     for event in events:
         if event.moved_from is not None and event.kind is not EventKind.CHECK:
+            drug = catalogue.get(event.drug) if event.drug else None
             state.flags.append(
                 Flag(
                     "event.moved",
@@ -96,6 +101,8 @@ def compute_plan(
                         "drug": event.drug or "",
                         "kind": event.kind.value,
                         "note": event.note or "",
+                        **(drug.flag_params if drug is not None else {}),
+                        **phase_params(names.get(event.phase)),
                     },
                 )
             )
@@ -128,7 +135,9 @@ def _phase_start(
     return previous_end
 
 
-def _stop_earlier_phases(state: _State, phases: list[PhasePlan], begin: dt.date, phase: Phase) -> None:
+def _stop_earlier_phases(
+    regimen: Regimen, state: _State, phases: list[PhasePlan], begin: dt.date, phase: Phase
+) -> None:
     """An event-triggered phase (salvage on progression) ends the treatment that was running."""
     stopped = {e.phase for e in state.events if e.date >= begin}
     if not stopped:
@@ -137,19 +146,30 @@ def _stop_earlier_phases(state: _State, phases: list[PhasePlan], begin: dt.date,
     for index, earlier in enumerate(phases):
         if earlier.id in stopped:
             remaining = [e for e in state.events if e.phase == earlier.id]
+            by = {"on": begin.isoformat(), "by": phase.id, "by_en": phase.name.en, "by_zh": phase.name.zh}
+            terms = (*earlier.stop_terms, StopTerm("stopped_by", by))
             phases[index] = replace(
                 earlier,
                 end=max(e.date for e in remaining) if remaining else None,
                 cycles=len({e.cycle for e in remaining if e.cycle is not None}),
                 next_start=None,
-                stop_rule=f"{earlier.stop_rule}; stopped on {begin:%d %b %Y} by {phase.id}",
+                stop_rule=stop_rule_sentence(terms),
+                stop_terms=terms,
             )
             state.flags.append(
                 Flag(
                     "phase.stopped",
                     Severity.INFO,
                     f"{earlier.id} stops on {begin:%d %b %Y}: {phase.id} starts on {phase.start.on_event}",
-                    {"phase": earlier.id, "by": phase.id, "on": begin.isoformat(), "event": phase.start.on_event},
+                    {
+                        "phase": earlier.id,
+                        "by": phase.id,
+                        "on": begin.isoformat(),
+                        "event": phase.start.on_event,
+                        **phase_params(regimen.phase(earlier.id)),
+                        "by_en": phase.name.en,
+                        "by_zh": phase.name.zh,
+                    },
                 )
             )
 
@@ -186,7 +206,7 @@ def _plan_phase(
                 "choice.missing",
                 Severity.BLOCK,
                 f"{phase.id}: no choice made for {group}; its lines are not scheduled",
-                {"phase": phase.id, "group": group},
+                {"phase": phase.id, "group": group, **phase_params(phase), **_group_params(regimen, group)},
             )
         )
     courses = _courses(phase, choices)
@@ -197,7 +217,7 @@ def _plan_phase(
     length = dt.timedelta(days=phase.cycle_length_days)
     max_cycles = phase.cycles or (phase.duration.max_cycles if phase.duration else None)
     stop_date: dt.date | None = None
-    rule_parts = [f"{phase.cycles} cycles"] if phase.cycles else []
+    terms = [StopTerm("cycles", {"cycles": phase.cycles})] if phase.cycles else []
     first_event = len(state.events)
     previous_day1: dt.date | None = None
     previous_moved = False
@@ -243,7 +263,13 @@ def _plan_phase(
                     Severity.INFO,
                     f"{phase.id} cycle {cycle} delayed {delay.days} days"
                     + (f": {delay.reason}" if delay.reason else ""),
-                    {"phase": phase.id, "cycle": cycle, "days": delay.days, "reason": delay.reason or ""},
+                    {
+                        "phase": phase.id,
+                        "cycle": cycle,
+                        "days": delay.days,
+                        "reason": delay.reason or "",
+                        **phase_params(phase),
+                    },
                 )
             )
         _cycle_events(catalogue, phase, cycle, day1, moved_from, choices, clinic, with_radiotherapy, state)
@@ -263,24 +289,32 @@ def _plan_phase(
                 phase.id,
                 note=f"local intervention per lesion (up to {local.max_lesions}): "
                 f"{', '.join(local.kinds)} — schedule each lesion",
+                note_code="intervention.local",
+                note_params={"max_lesions": local.max_lesions, "kinds": ", ".join(local.kinds)},
             )
         )
     if phase.duration is not None:
         if phase.duration.months is not None:
-            anchor_text = (
-                "the phase's first dose" if phase.duration.anchor == "phase-first-dose" else "the first PD-1 dose"
-            )
-            until = f" (until {stop_date:%d %b %Y})" if stop_date else ""
-            rule_parts.append(f"{phase.duration.months} months from {anchor_text}{until}")
+            until = stop_date.isoformat() if stop_date else ""
+            months = {"months": phase.duration.months, "anchor": phase.duration.anchor or "", "until": until}
+            terms.append(StopTerm("months", months))
         if phase.duration.max_cycles is not None:
-            rule_parts.append(f"{phase.duration.max_cycles} cycles")
-    rule = " or ".join(rule_parts) + (", whichever comes first" if len(rule_parts) > 1 else "")
+            terms.append(StopTerm("cycles", {"cycles": phase.duration.max_cycles}))
     if stop is not None:
-        rule += f"; stopped early on {stop.date:%d %b %Y}: {stop.reason}"
+        terms.append(StopTerm("stopped_early", {"on": stop.date.isoformat(), "reason": stop.reason}))
     dates = [e.date for e in state.events[first_event:]]
     end = max(dates) if dates else None
     # The next phase starts when this one's last cycle is over (its last day 1 + the cycle length).
     following = previous_day1 + length if previous_day1 is not None else (end + _ONE_DAY if end else None)
     if end is not None and following is not None and following <= end:
         following = end + _ONE_DAY
-    return PhasePlan(phase.id, phase_start, end, rule, cycles_done, stop_date, following)
+    rule = stop_rule_sentence(tuple(terms))
+    return PhasePlan(phase.id, phase_start, end, rule, cycles_done, stop_date, following, tuple(terms))
+
+
+def _group_params(regimen: Regimen, group_id: str) -> dict[str, str]:
+    """How a flag names a choice group: its English and Chinese names for the translated text."""
+    for group in regimen.choice_groups:
+        if group.id == group_id:
+            return {"group_en": group.name.en, "group_zh": group.name.zh}
+    return {}

@@ -8,9 +8,18 @@ from dataclasses import dataclass, field, replace
 
 from dosecalc.derivation import Flag, Severity
 from dosecalc.errors import InputError
-from dosecalc.regimen.model import Catalogue, DrugLine, Phase, Radiotherapy, Route
+from dosecalc.regimen.model import Catalogue, DrugLine, Phase, Radiotherapy, Regimen, Route
 from dosecalc.schedule.clinic import ClinicCalendar, MovePolicy
-from dosecalc.schedule.plan.model import _ONE_DAY, CycleFact, Delay, DoseFact, EarlyStop, Event, EventKind
+from dosecalc.schedule.plan.model import (
+    _ONE_DAY,
+    CycleFact,
+    Delay,
+    DoseFact,
+    EarlyStop,
+    Event,
+    EventKind,
+    phase_params,
+)
 
 __all__: list[str] = []
 
@@ -103,7 +112,13 @@ def _check_interval(
                 Severity.WARNING,
                 f"{phase.id} cycle {cycle} day 1 is {gap} days after the previous one (the regimen says "
                 f"{phase.cycle_length_days}) because a closure moved a day 1",
-                {"phase": phase.id, "cycle": cycle, "gap": gap, "interval": phase.cycle_length_days},
+                {
+                    "phase": phase.id,
+                    "cycle": cycle,
+                    "gap": gap,
+                    "interval": phase.cycle_length_days,
+                    **phase_params(phase),
+                },
             )
         )
         return
@@ -121,6 +136,7 @@ def _check_interval(
                 "gap": gap,
                 "interval": phase.cycle_length_days,
                 "reason": reason or "",
+                **phase_params(phase),
             },
         )
     )
@@ -151,12 +167,22 @@ def _cycle_events(
                 1,
                 moved_from=moved_from,
                 note="day-1 go/no-go: blood count, liver and kidney tests before dosing",
+                note_code="check.day1",
             )
         )
     every = phase.response_assessment_every_cycles
     if every and cycle > 1 and (cycle - 1) % every == 0:
         state.events.append(
-            Event(day1, EventKind.CHECK, phase.id, cycle, 1, note=f"response assessment after {cycle - 1} cycles")
+            Event(
+                day1,
+                EventKind.CHECK,
+                phase.id,
+                cycle,
+                1,
+                note=f"response assessment after {cycle - 1} cycles",
+                note_code="check.response",
+                note_params={"after": cycle - 1},
+            )
         )
     for line in lines:
         drug = catalogue.get(line.drug)
@@ -206,6 +232,8 @@ def _fractions(
                     fraction=given,
                     fractions_total=course.fractions,
                     note=f"{course.total} in {course.fractions} fractions",
+                    note_code="radiotherapy.course",
+                    note_params={"total": str(course.total), "fractions": course.fractions},
                 )
             )
         day += _ONE_DAY
@@ -216,12 +244,17 @@ def _fractions(
                 Severity.INFO,
                 f"{phase.id}: {len(lost)} radiotherapy day(s) lost to closures "
                 f"({', '.join(f'{d:%d %b}' for d in lost)}); the course ends later",
-                {"phase": phase.id, "lost": len(lost), "dates": ", ".join(d.isoformat() for d in lost)},
+                {
+                    "phase": phase.id,
+                    "lost": len(lost),
+                    "dates": ", ".join(d.isoformat() for d in lost),
+                    **phase_params(phase),
+                },
             )
         )
 
 
-def _apply_dose_facts(state: _State, dose_facts: Iterable[DoseFact]) -> None:
+def _apply_dose_facts(state: _State, dose_facts: Iterable[DoseFact], regimen: Regimen, catalogue: Catalogue) -> None:
     facts = {(f.phase, f.cycle, f.drug, f.day): f for f in dose_facts}
     if not facts:
         return
@@ -231,7 +264,10 @@ def _apply_dose_facts(state: _State, dose_facts: Iterable[DoseFact]) -> None:
         key = (event.phase, event.cycle or 0, event.drug or "", event.day or 0)
         fact = facts.get(key)
         if fact is not None and event.kind is EventKind.DRUG:
-            event = replace(event, status=fact.status, note=fact.note or event.note)
+            if fact.note:  # what the nurse wrote replaces the plan's note
+                event = replace(event, status=fact.status, note=fact.note, note_code=None, note_params={})
+            else:
+                event = replace(event, status=fact.status)
             matched.add(key)
         updated.append(event)
     state.events = updated
@@ -249,6 +285,8 @@ def _apply_dose_facts(state: _State, dose_facts: Iterable[DoseFact]) -> None:
                         "day": fact.day,
                         "drug": fact.drug,
                         "status": fact.status,
+                        **phase_params(next((p for p in regimen.phases if p.id == fact.phase), None)),
+                        **(drug.flag_params if (drug := catalogue.get(fact.drug)) is not None else {}),
                     },
                 )
             )
