@@ -29,8 +29,9 @@ from dosecalc.store.demo import (
 )
 from dosecalc.store.records import Store, open_store
 from ui.app import ChooseUser, SignInDialog, Startup, main
-from ui.main_window import MainWindow, MeasurementDialog, PatientDialog
+from ui.main_window import MainWindow
 from ui.operations import Operations
+from ui.patient_dialogs import MeasurementDialog, PatientDialog
 from ui.settings import SettingsDialog
 
 
