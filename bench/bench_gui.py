@@ -9,7 +9,7 @@ PySide6 window process measured in the same run; keystroke to updated dose table
 with the demo patient open ≤ 250 MB.*
 
 (a) Start-up. ``python -m ui --db URL --measure-startup`` on a demonstration store prepared beforehand:
-    the app's own start (:class:`ui.app.Startup`) with the demonstration user signed in without a dialog,
+    the app's own start (:class:`ui.startup.Startup`) with the demonstration user signed in without a dialog,
     the window at 1366×768. Two moments, each printed as ``time.time()`` from the event loop right after
     a Paint event of the main window, minus ``time.time()`` taken here just before ``subprocess.Popen``
     (the whole process, interpreter start included):

@@ -309,7 +309,7 @@ class DosesTab(PlanSection, OrderActions, i18n.Retranslating, QWidget):
         if patient is None:
             self.identity_label.setText(translate("DosesTab", "No patient selected"))
             return
-        from ui.main_window import allergies_text, sex_text
+        from ui.patient_panel import allergies_text, sex_text
 
         age = age_in_years(patient["date_of_birth"], dt.date.today())
         self.identity_label.setText(

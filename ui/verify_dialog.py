@@ -199,7 +199,7 @@ class VerifyDialog(QDialog):
         policy_text = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in policies.items()) or translate(
             "VerifyDialog", "the site defaults"
         )
-        from ui.main_window import sex_text
+        from ui.patient_panel import sex_text
 
         lines = [
             translate("VerifyDialog", "{number} · born {born} · {sex}").format(

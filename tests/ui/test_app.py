@@ -29,8 +29,9 @@ from dosecalc.store.demo import (
 )
 from dosecalc.store.records import Store, open_store
 from ui.app import ChooseUser, SignInDialog, Startup, main
-from ui.main_window import MainWindow, MeasurementDialog, PatientDialog
+from ui.main_window import MainWindow
 from ui.operations import Operations
+from ui.patient_dialogs import MeasurementDialog, PatientDialog
 from ui.settings import SettingsDialog
 
 
@@ -233,7 +234,7 @@ def test_a_store_that_cannot_open_is_a_message_not_a_traceback(
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     shown: list[str] = []
-    monkeypatch.setattr("ui.app.QMessageBox.critical", lambda _parent, _title, text: shown.append(text))
+    monkeypatch.setattr("ui.startup.QMessageBox.critical", lambda _parent, _title, text: shown.append(text))
     assert main(["--db", "mysql://somewhere/db"]) == 2
     assert shown
     assert shown[0].startswith("db: mysql://somewhere/db")
@@ -268,7 +269,7 @@ def test_normal_start_signs_in_shows_the_window_and_signs_out(
         def exit(self, status: int) -> None:  # pragma: no cover - only when the start fails
             raise AssertionError(f"the start failed ({status})")
 
-    monkeypatch.setattr("ui.app._application", lambda offscreen=False: Application())
+    monkeypatch.setattr("ui.app.application", lambda offscreen=False: Application())
     assert main(["--db", url]) == 0
     assert len(seen) == 1
     assert seen[0].operations.user is None
@@ -308,7 +309,7 @@ def _inputs_disabled(window: MainWindow) -> bool:
 
 def _criticals(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr("ui.app.QMessageBox.critical", lambda _parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr("ui.startup.QMessageBox.critical", lambda _parent, title, text: shown.append((title, text)))
     return shown
 
 

@@ -264,14 +264,14 @@ def test_the_bundled_font_maps_each_glyph_to_one_character(qapp: object) -> None
 def test_switching_the_language_retranslates_live_and_keeps_what_was_typed(qtbot: object, tmp_path: Path) -> None:
     from dosecalc.store.demo import demonstration_user, ensure_demo
     from dosecalc.store.records import open_store
-    from ui.app import _window
+    from ui.startup import ready_window
 
     store = open_store(f"sqlite:///{tmp_path / 'switch.sqlite3'}")
     library = load_library()
     patient = ensure_demo(store, library)
     user = demonstration_user(store)
     assert user is not None
-    window = _window(store, library, user)
+    window = ready_window(store, library, user)
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     try:
         window.operations.select_patient(patient)

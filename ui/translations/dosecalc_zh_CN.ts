@@ -1853,7 +1853,6 @@ no maximum set</source>
     </message>
     <message>
         <source>&amp;Doses</source>
-        <extracomment>Amber behind black text: the word DEMO carries the meaning, the colour only repeats it. (tab title, module, class): imported when the tab is first shown.</extracomment>
         <translation>剂量(&amp;D)</translation>
     </message>
     <message>
@@ -2158,7 +2157,7 @@ no maximum set</source>
     <name>Patient</name>
     <message>
         <source>female</source>
-        <extracomment>How stored values are shown (the store keeps the English word).</extracomment>
+        <extracomment>Amber behind black text: the word DEMO carries the meaning, the colour only repeats it. How stored values are shown (the store keeps the English word).</extracomment>
         <translation>女</translation>
     </message>
     <message>
